@@ -1,0 +1,7 @@
+"""Decision logic that runs in plain Python, without the ORM.
+
+Models read their inputs in bulk, hand them to these functions and write the
+results back in batches; the functions can be unit-tested without a database.
+"""
+from . import risk
+from . import segmentation

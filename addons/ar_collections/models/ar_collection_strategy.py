@@ -1,0 +1,88 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ArCollectionStrategy(models.Model):
+    _name = "ar.collection.strategy"
+    _description = "Collection Strategy"
+    _inherit = ["mail.thread"]
+    _order = "company_id, sequence, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    description = fields.Text(translate=True)
+    step_ids = fields.One2many("ar.collection.step", "strategy_id", string="Steps", copy=True)
+    segment_ids = fields.One2many("ar.collection.segment", "strategy_id", string="Segments")
+    step_count = fields.Integer(compute="_compute_step_count")
+
+    # Action limits (guardrails) applied to every send of this strategy.
+    max_touches = fields.Integer(
+        string="Max. Touches per Customer", default=4, tracking=True,
+        help="Maximum number of contacts with one customer within the period. 0 = no limit.")
+    touch_period_days = fields.Integer(string="Period (days)", default=30, tracking=True)
+    min_gap_days = fields.Integer(
+        string="Min. Days Between Touches", default=3, tracking=True,
+        help="Minimum number of days between two contacts with the same customer.")
+    quiet_weekday_ids = fields.Many2many(
+        "ar.collection.weekday", string="Quiet Days",
+        default=lambda self: self.env["ar.collection.weekday"].search([("number", ">=", 5)]),
+        help="No customer is contacted on these days.")
+    quiet_hour_start = fields.Float(
+        string="Quiet From", default=20.0,
+        help="No customer is contacted from this hour (customer's time zone) ...")
+    quiet_hour_end = fields.Float(string="Quiet Until", default=8.0, help="... until this hour.")
+    min_overdue_amount = fields.Monetary(
+        string="Min. Overdue Amount", currency_field="currency_id", tracking=True,
+        help="Customers owing less than this (company currency) are not contacted.")
+    consolidate_per_customer = fields.Boolean(
+        string="One Message per Customer", default=True,
+        help="A reminder covers all overdue invoices of the customer, credit notes netted.")
+    send_thank_you = fields.Boolean(string="Thank-You on Payment", help="Thank customers who pay a reminded invoice.")
+    control_group_percent = fields.Float(
+        string="Control Group (%)", default=0.0,
+        help="Share of customers kept on the plain schedule to measure the gain of automated decisions.")
+    paused = fields.Boolean(tracking=True, help="Pause every action of this strategy.")
+
+    @api.depends("step_ids")
+    def _compute_step_count(self):
+        for strategy in self:
+            strategy.step_count = len(strategy.step_ids)
+
+    @api.constrains("max_touches", "touch_period_days", "min_gap_days", "quiet_hour_start",
+                    "quiet_hour_end", "min_overdue_amount", "control_group_percent")
+    def _check_action_limits(self):
+        for strategy in self:
+            if strategy.max_touches < 0:
+                raise ValidationError(self.env._("The maximum number of touches cannot be negative."))
+            if strategy.max_touches and strategy.touch_period_days <= 0:
+                raise ValidationError(self.env._("A touch limit needs a period of at least one day."))
+            if strategy.min_gap_days < 0:
+                raise ValidationError(self.env._("The minimum gap between touches cannot be negative."))
+            for hour in (strategy.quiet_hour_start, strategy.quiet_hour_end):
+                if not 0 <= hour <= 24:
+                    raise ValidationError(self.env._("Quiet hours must lie between 00:00 and 24:00."))
+            if strategy.min_overdue_amount < 0:
+                raise ValidationError(self.env._("The minimum overdue amount cannot be negative."))
+            if not 0 <= strategy.control_group_percent <= 50:
+                raise ValidationError(self.env._("The control group is between 0% and 50% of the customers."))
+
+    @api.constrains("quiet_weekday_ids")
+    def _check_quiet_days(self):
+        for strategy in self:
+            if len(strategy.quiet_weekday_ids) >= 7:
+                raise ValidationError(self.env._(
+                    "Strategy %s: with every day quiet, no customer could ever be contacted.", strategy.name))
+
+    def is_quiet_hour(self, hour):
+        """Whether ``hour`` (a float, local time) falls in the quiet hours, which may span midnight."""
+        self.ensure_one()
+        start, end = self.quiet_hour_start, self.quiet_hour_end
+        if start == end:
+            return False
+        if start < end:
+            return start <= hour < end
+        return hour >= start or hour < end

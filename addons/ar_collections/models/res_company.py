@@ -1,0 +1,32 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    collection_strategy_id = fields.Many2one(
+        "ar.collection.strategy", string="Default Collection Strategy",
+        help="Strategy of customers whose segment has none.")
+    collection_user_id = fields.Many2one(
+        "res.users", string="Default Collector", domain=[("share", "=", False)],
+        help="Collector of customers who have none.")
+    collection_compliance_profile_id = fields.Many2one(
+        "ar.collection.compliance.profile", string="Default Compliance Profile",
+        help="Profile for customers whose country has none.")
+    collection_lookback_days = fields.Integer(
+        string="Behaviour Look-back (days)", default=365,
+        help="Payment history taken into account for the behaviour figures and the risk score.")
+    collection_promise_grace_days = fields.Integer(
+        string="Promise Grace Period (days)", default=3,
+        help="Days after a promised date before the promise counts as broken.")
+    collection_engine_paused = fields.Boolean(
+        string="Collections Engine Paused", help="Stop every automated collection action of this company.")
+
+    @api.constrains("collection_lookback_days", "collection_promise_grace_days")
+    def _check_collection_days(self):
+        for company in self:
+            if company.collection_lookback_days < 30:
+                raise ValidationError(self.env._("The behaviour look-back must cover at least 30 days."))
+            if company.collection_promise_grace_days < 0:
+                raise ValidationError(self.env._("The promise grace period cannot be negative."))

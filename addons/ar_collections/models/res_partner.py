@@ -1,0 +1,420 @@
+from datetime import timedelta
+
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..engine import risk
+from .ar_collection_step import CHANNELS
+
+# Behaviour figures stored per company (company-dependent), refreshed in bulk.
+BEHAVIOUR_FIELDS = (
+    "collection_avg_days_late",
+    "collection_late_ratio",
+    "collection_open_balance",
+    "collection_overdue_amount",
+    "collection_oldest_overdue_date",
+    "collection_avg_invoice_amount",
+    "collection_invoice_count",
+    "collection_risk_score",
+    "collection_risk_reasons",
+    "collection_figures_date",
+)
+SQL_TYPES = {"float": "float8", "integer": "int4", "char": "text", "date": "date",
+             "datetime": "timestamp", "many2one": "int4", "boolean": "bool"}
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # Customer preferences (same in every company).
+    collection_preferred_channel = fields.Selection(CHANNELS, string="Preferred Channel")
+    collection_contact_id = fields.Many2one(
+        "res.partner", string="Collections Contact",
+        domain="[('commercial_partner_id', '=', commercial_partner_id), ('id', '!=', id)]",
+        help="Person who receives reminders; the customer itself when empty.")
+    collection_no_email = fields.Boolean(string="No Reminder Emails")
+    collection_no_sms = fields.Boolean(string="No Reminder SMS")
+    collection_no_call = fields.Boolean(string="No Collection Calls")
+    collection_no_letter = fields.Boolean(string="No Reminder Letters")
+
+    # Per company.
+    collection_segment_id = fields.Many2one(
+        "ar.collection.segment", string="Collection Segment", company_dependent=True, readonly=True,
+        help="Segment in force: the manual override if any, else the one the rules chose.")
+    collection_segment_auto_id = fields.Many2one(
+        "ar.collection.segment", string="Segment by Rules", company_dependent=True, readonly=True)
+    collection_segment_override_id = fields.Many2one(
+        "ar.collection.segment", string="Segment Override", company_dependent=True,
+        domain="[('company_id', '=', current_company_id)]")
+    collection_user_id = fields.Many2one(
+        "res.users", string="Collector", company_dependent=True, domain=[("share", "=", False)])
+    collection_manager_id = fields.Many2one(
+        "res.users", string="Collections Manager", company_dependent=True, domain=[("share", "=", False)])
+    collection_paused = fields.Boolean(
+        string="Collections Paused", company_dependent=True, help="No automated collection action for this customer.")
+    collection_avg_days_late = fields.Float(string="Avg. Days Late", company_dependent=True, readonly=True,
+                                            digits=(16, 1))
+    collection_late_ratio = fields.Float(string="Paid Late", company_dependent=True, readonly=True,
+                                         help="Share of invoices paid after their due date.")
+    collection_open_balance = fields.Float(string="Open Balance", company_dependent=True, readonly=True,
+                                           digits="Account")
+    collection_overdue_amount = fields.Float(string="Overdue Amount", company_dependent=True, readonly=True,
+                                             digits="Account")
+    collection_oldest_overdue_date = fields.Date(string="Oldest Overdue Since", company_dependent=True,
+                                                 readonly=True)
+    collection_oldest_overdue_days = fields.Integer(string="Oldest Overdue (days)",
+                                                    compute="_compute_collection_oldest_overdue_days")
+    collection_avg_invoice_amount = fields.Float(string="Avg. Invoice Amount", company_dependent=True,
+                                                 readonly=True, digits="Account")
+    collection_invoice_count = fields.Integer(string="Invoices (look-back)", company_dependent=True, readonly=True)
+    collection_risk_score = fields.Integer(string="Risk Score", company_dependent=True, readonly=True)
+    collection_risk_reasons = fields.Char(string="Risk Reasons", company_dependent=True, readonly=True)
+    collection_figures_date = fields.Datetime(string="Figures Updated", company_dependent=True, readonly=True)
+    collection_currency_id = fields.Many2one("res.currency", compute="_compute_collection_currency_id")
+
+    collection_dispute_ids = fields.One2many("ar.dispute", "partner_id", string="Disputes")
+    collection_promise_ids = fields.One2many("ar.promise", "partner_id", string="Promises to Pay")
+    collection_action_ids = fields.One2many("ar.collection.action", "partner_id", string="Collection Actions")
+    collection_dispute_count = fields.Integer(compute="_compute_collection_counts")
+    collection_promise_count = fields.Integer(compute="_compute_collection_counts")
+    collection_action_count = fields.Integer(compute="_compute_collection_counts")
+    collection_event_count = fields.Integer(compute="_compute_collection_counts")
+
+    @api.depends_context("company")
+    def _compute_collection_currency_id(self):
+        self.collection_currency_id = self.env.company.currency_id
+
+    @api.depends("collection_oldest_overdue_date")
+    @api.depends_context("company")
+    def _compute_collection_oldest_overdue_days(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            since = partner.collection_oldest_overdue_date
+            partner.collection_oldest_overdue_days = (today - since).days if since else 0
+
+    @api.depends_context("company")
+    def _compute_collection_counts(self):
+        domain = [("partner_id", "in", self.ids), ("company_id", "in", self.env.companies.ids)]
+        counts = {}
+        for model, field in (("ar.dispute", "collection_dispute_count"), ("ar.promise", "collection_promise_count"),
+                             ("ar.collection.action", "collection_action_count"),
+                             ("ar.collection.event", "collection_event_count")):
+            counts[field] = dict(self.env[model]._read_group(domain, ["partner_id"], ["__count"]))
+        for partner in self:
+            for field, by_partner in counts.items():
+                partner[field] = by_partner.get(partner._origin, 0)
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "collection_segment_override_id" in vals:
+            self._collection_apply_override()
+        tracked = {"collection_user_id", "collection_manager_id", "collection_paused"} & set(vals)
+        if tracked:
+            self._collection_log_assignment(tracked)
+        return result
+
+    def _collection_apply_override(self):
+        events = []
+        for partner in self:
+            new_segment = partner.collection_segment_override_id or partner.collection_segment_auto_id
+            old_segment = partner.collection_segment_id
+            if new_segment == old_segment:
+                continue
+            partner.sudo().collection_segment_id = new_segment
+            events.append(partner._collection_event_values(
+                "override", self.env._("Segment overridden"), old_segment.display_name, new_segment.display_name))
+        self.env["ar.collection.event"]._record(events)
+
+    def _collection_log_assignment(self, field_names):
+        events = [
+            partner._collection_event_values(
+                "assignment", self._fields[name].string, None, partner[name].display_name
+                if self._fields[name].type == "many2one" else str(partner[name]))
+            for partner in self for name in sorted(field_names)
+        ]
+        self.env["ar.collection.event"]._record(events)
+
+    def _collection_event_values(self, event_type, description, old_value, new_value):
+        return {
+            "event_type": event_type,
+            "description": description,
+            "company_id": self.env.company.id,
+            "partner_id": self.id,
+            "res_model": self._name,
+            "res_id": self.id,
+            "record_name": self.display_name,
+            "old_value": old_value,
+            "new_value": new_value,
+            "reason": self.env.context.get("ar_collection_reason"),
+        }
+
+    # ------------------------------------------------------------------
+    # Behaviour figures, computed in bulk from the payment history
+    # ------------------------------------------------------------------
+
+    def _collection_refresh_behaviour(self, company, partners=None):
+        """Recompute and store the behaviour figures of ``company``'s customers.
+
+        Reads the whole payment history in a few grouped queries and returns
+        the facts per commercial partner, as the segment rules consume them.
+        """
+        today = fields.Date.context_today(self.with_company(company))
+        since = today - timedelta(days=company.collection_lookback_days or 365)
+        facts = self._collection_read_facts(company, today, since, partners)
+        now = fields.Datetime.now()
+        rows = []
+        for partner_id, partner_facts in facts.items():
+            oldest = partner_facts["oldest_overdue_date"]
+            score, reasons = risk.score(risk.RiskInputs(
+                avg_days_late=partner_facts["avg_days_late"],
+                late_ratio=partner_facts["late_ratio"],
+                oldest_overdue_days=(today - oldest).days if oldest else 0,
+                open_balance=partner_facts["open_balance"],
+                credit_limit=partner_facts["credit_limit"],
+                broken_promises=partner_facts["broken_promises"],
+            ))
+            partner_facts["risk_score"] = score
+            rows.append((
+                partner_id, partner_facts["avg_days_late"], partner_facts["late_ratio"],
+                partner_facts["open_balance"], partner_facts["overdue_amount"], oldest,
+                partner_facts["avg_invoice_amount"], partner_facts["invoice_count"], score,
+                risk.format_reasons(reasons), now,
+            ))
+        self._collection_write_company_values(company, BEHAVIOUR_FIELDS, rows)
+        return facts
+
+    def _collection_read_facts(self, company, today, since, partners=None):
+        partner_filter = SQL("AND aml.partner_id IN %s", tuple(partners.ids)) if partners else SQL()
+        self.env["account.move.line"].flush_model()
+        self.env["account.partial.reconcile"].flush_model()
+        self.env["ar.promise"].flush_model()
+        history = self._collection_query_payment_history(company, since, partner_filter)
+        position = self._collection_query_open_position(company, today, partner_filter)
+        volume = self._collection_query_invoice_volume(company, since, partner_filter)
+        broken = self._collection_query_broken_promises(company, since, partners)
+        partner_ids = set(history) | set(position) | set(volume) | set(broken)
+        if partners:
+            partner_ids |= set(partners.ids)
+        else:
+            partner_ids |= set(self._collection_partners_with_figures(company))
+        attributes = self._collection_read_attributes(company, partner_ids)
+        facts = {}
+        for partner_id in partner_ids:
+            paid_count, late_count, avg_days_late = history.get(partner_id, (0, 0, 0.0))
+            open_balance, overdue, oldest = position.get(partner_id, (0.0, 0.0, None))
+            invoice_count, avg_amount = volume.get(partner_id, (0, 0.0))
+            country_id, tag_ids, credit_limit = attributes.get(partner_id, (None, (), 0.0))
+            facts[partner_id] = {
+                "avg_days_late": avg_days_late,
+                "late_ratio": late_count / paid_count if paid_count else 0.0,
+                "open_balance": open_balance,
+                "overdue_amount": overdue,
+                "oldest_overdue_date": oldest,
+                "avg_invoice_amount": avg_amount,
+                "invoice_count": invoice_count,
+                "broken_promises": broken.get(partner_id, 0),
+                "country_id": country_id,
+                "tag_ids": tag_ids,
+                "credit_limit": credit_limit,
+            }
+        return facts
+
+    def _collection_query_payment_history(self, company, since, partner_filter):
+        """Per customer: paid instalments, those paid late, average days late."""
+        self.env.cr.execute(SQL("""
+            WITH paid AS (
+                SELECT aml.partner_id, aml.date_maturity, MAX(apr.max_date) AS paid_date
+                  FROM account_move_line aml
+                  JOIN account_move move ON move.id = aml.move_id
+                  JOIN account_account account ON account.id = aml.account_id
+                  JOIN account_partial_reconcile apr ON apr.debit_move_id = aml.id
+                 WHERE aml.company_id = %(company)s
+                   AND account.account_type = 'asset_receivable'
+                   AND aml.parent_state = 'posted'
+                   AND aml.reconciled
+                   AND move.move_type IN ('out_invoice', 'out_receipt')
+                   AND aml.date_maturity >= %(since)s
+                   %(partner_filter)s
+              GROUP BY aml.id
+            )
+            SELECT partner_id,
+                   COUNT(*),
+                   COUNT(*) FILTER (WHERE paid_date > date_maturity),
+                   AVG(GREATEST(paid_date - date_maturity, 0))
+              FROM paid
+          GROUP BY partner_id
+        """, company=company.id, since=since, partner_filter=partner_filter))
+        return {pid: (paid, late, float(avg or 0.0)) for pid, paid, late, avg in self.env.cr.fetchall()}
+
+    def _collection_query_open_position(self, company, today, partner_filter):
+        """Per customer: open balance, overdue invoice amount, oldest overdue due date (company currency)."""
+        self.env.cr.execute(SQL("""
+            SELECT aml.partner_id,
+                   SUM(aml.amount_residual),
+                   COALESCE(SUM(aml.amount_residual) FILTER (WHERE %(overdue)s), 0),
+                   MIN(aml.date_maturity) FILTER (WHERE %(overdue)s)
+              FROM account_move_line aml
+              JOIN account_move move ON move.id = aml.move_id
+              JOIN account_account account ON account.id = aml.account_id
+             WHERE aml.company_id = %(company)s
+               AND account.account_type = 'asset_receivable'
+               AND aml.parent_state = 'posted'
+               AND NOT aml.reconciled
+               %(partner_filter)s
+          GROUP BY aml.partner_id
+        """, company=company.id, partner_filter=partner_filter, overdue=SQL(
+            "aml.date_maturity < %s AND aml.amount_residual > 0 AND move.move_type IN ('out_invoice', 'out_receipt')",
+            today)))
+        return {pid: (float(balance or 0.0), float(overdue), oldest)
+                for pid, balance, overdue, oldest in self.env.cr.fetchall()}
+
+    def _collection_query_invoice_volume(self, company, since, partner_filter):
+        """Per customer: invoices in the look-back period and their average amount (company currency)."""
+        self.env.cr.execute(SQL("""
+            SELECT aml.partner_id, COUNT(DISTINCT aml.move_id), SUM(aml.balance) / COUNT(DISTINCT aml.move_id)
+              FROM account_move_line aml
+              JOIN account_move move ON move.id = aml.move_id
+              JOIN account_account account ON account.id = aml.account_id
+             WHERE aml.company_id = %(company)s
+               AND account.account_type = 'asset_receivable'
+               AND aml.parent_state = 'posted'
+               AND move.move_type IN ('out_invoice', 'out_receipt')
+               AND move.invoice_date >= %(since)s
+               %(partner_filter)s
+          GROUP BY aml.partner_id
+        """, company=company.id, since=since, partner_filter=partner_filter))
+        return {pid: (count, float(avg or 0.0)) for pid, count, avg in self.env.cr.fetchall()}
+
+    def _collection_query_broken_promises(self, company, since, partners):
+        domain = [("company_id", "=", company.id), ("state", "=", "broken"), ("promise_date", ">=", since)]
+        if partners:
+            domain.append(("partner_id", "in", partners.ids))
+        return {partner.id: count for partner, count in
+                self.env["ar.promise"].sudo()._read_group(domain, ["partner_id"], ["__count"])}
+
+    def _collection_partners_with_figures(self, company):
+        """Customers holding figures in ``company``, so that stale figures get reset."""
+        self.env.cr.execute(SQL(
+            "SELECT id FROM res_partner WHERE collection_figures_date ? %s", str(company.id)))
+        return [pid for (pid,) in self.env.cr.fetchall()]
+
+    def _collection_read_attributes(self, company, partner_ids):
+        if not partner_ids:
+            return {}
+        self.env.cr.execute(SQL("""
+            SELECT p.id, p.country_id, ARRAY_REMOVE(ARRAY_AGG(rel.category_id), NULL),
+                   COALESCE((p.credit_limit->>%(company)s)::float8, 0)
+              FROM res_partner p
+         LEFT JOIN res_partner_res_partner_category_rel rel ON rel.partner_id = p.id
+             WHERE p.id IN %(ids)s
+          GROUP BY p.id
+        """, company=str(company.id), ids=tuple(partner_ids)))
+        return {pid: (country, frozenset(tags), float(limit)) for pid, country, tags, limit in self.env.cr.fetchall()}
+
+    def _collection_write_segments(self, company, automatic):
+        """Store the segments chosen by the rules; an override keeps precedence."""
+        self.flush_model(["collection_segment_override_id"])
+        self.env.cr.execute(SQL(
+            "SELECT id, (collection_segment_override_id->>%s)::int FROM res_partner WHERE id IN %s",
+            str(company.id), tuple(automatic) or (0,)))
+        overrides = dict(self.env.cr.fetchall())
+        rows = [(pid, segment_id, overrides.get(pid) or segment_id) for pid, segment_id in automatic.items()]
+        self._collection_write_company_values(
+            company, ("collection_segment_auto_id", "collection_segment_id"), rows)
+
+    def _collection_write_company_values(self, company, field_names, rows):
+        """Write company-dependent values of many partners in one statement per page.
+
+        ``rows`` are tuples ``(partner_id, value_of_field_1, ...)``.
+        """
+        if not rows:
+            return
+        self.flush_model(field_names)
+        key = int(company.id)
+        assignments = ", ".join(
+            f"{name} = COALESCE(p.{name}, '{{}}'::jsonb) || jsonb_build_object('{key}', v.{name})"
+            for name in field_names)
+        query = (f"UPDATE res_partner p SET {assignments} "
+                 f"FROM (VALUES %s) AS v(id, {', '.join(field_names)}) WHERE p.id = v.id")
+        template = "(%s::int, " + ", ".join(
+            f"%s::{SQL_TYPES[self._fields[name].type]}" for name in field_names) + ")"
+        self.env.cr.execute_values(query, rows, template=template, page_size=1000)
+        self.invalidate_model(field_names)
+
+    def action_collection_refresh(self):
+        for company in self.env.companies:
+            self.env["ar.collection.segment"].with_company(company)._assign_partners(
+                company, self.commercial_partner_id)
+        return True
+
+    def _collection_open_related(self, model, name):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model,
+            "view_mode": "list,form",
+            "domain": [("partner_id", "=", self.commercial_partner_id.id)],
+            "context": {"default_partner_id": self.commercial_partner_id.id},
+        }
+
+    def action_view_collection_disputes(self):
+        return self._collection_open_related("ar.dispute", self.env._("Disputes"))
+
+    def action_view_collection_promises(self):
+        return self._collection_open_related("ar.promise", self.env._("Promises to Pay"))
+
+    def action_view_collection_actions(self):
+        return self._collection_open_related("ar.collection.action", self.env._("Collection Actions"))
+
+    def action_view_collection_events(self):
+        return self._collection_open_related("ar.collection.event", self.env._("Audit Trail"))
+
+    # ------------------------------------------------------------------
+    # Helpers for reminders, letters and statements
+    # ------------------------------------------------------------------
+
+    def _collection_open_documents_domain(self):
+        return [
+            ("commercial_partner_id", "=", self.commercial_partner_id.id),
+            ("company_id", "=", self.env.company.id),
+            ("state", "=", "posted"),
+            ("move_type", "in", ("out_invoice", "out_refund", "out_receipt")),
+            ("payment_state", "in", ("not_paid", "partial")),
+        ]
+
+    def _collection_open_documents(self):
+        """Open invoices and credit notes of the customer in the current company."""
+        self.ensure_one()
+        return self.env["account.move"].search(self._collection_open_documents_domain(),
+                                               order="invoice_date_due, id")
+
+    def _collection_overdue_invoices(self):
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        return self._collection_open_documents().filtered(
+            lambda move: move.move_type != "out_refund" and move.invoice_date_due and move.invoice_date_due < today)
+
+    def _collection_overdue_totals(self):
+        """``[(currency, amount)]``: overdue invoices per currency, open credit notes netted."""
+        self.ensure_one()
+        overdue = self._collection_overdue_invoices()
+        credits = self._collection_open_documents().filtered(lambda move: move.move_type == "out_refund")
+        totals = {}
+        for move in overdue:
+            totals[move.currency_id] = totals.get(move.currency_id, 0.0) + move.amount_residual
+        for move in credits.filtered(lambda m: m.currency_id in totals):
+            totals[move.currency_id] -= move.amount_residual
+        return [(currency, amount) for currency, amount in totals.items() if currency.compare_amounts(amount, 0) > 0]
+
+    def _collection_compliance_wording(self, company):
+        """Mandatory wording and statutory statements of the customer's compliance profile, as HTML."""
+        self.ensure_one()
+        profile = self.env["ar.collection.compliance.profile"].sudo()._for_partner(self, company)
+        if not profile:
+            return ""
+        parts = [str(profile.mandatory_wording or "")]
+        parts += [f"<p>{escape(text)}</p>" for text in (profile.fee_statement, profile.interest_statement) if text]
+        return Markup("".join(parts))

@@ -1,0 +1,2 @@
+from . import ar_collection_ml_model
+from . import account_move
