@@ -47,8 +47,9 @@ as_root() {
     fi
 }
 
-# Run a command as the postgres OS user.
-as_postgres() {
+# Run a command as the postgres OS user (from /, which it can read).
+as_postgres() (
+    cd /
     if [ "$(id -un)" = postgres ]; then
         "$@"
     elif [ "$(id -u)" -eq 0 ]; then
@@ -56,7 +57,7 @@ as_postgres() {
     else
         sudo -u postgres "$@"
     fi
-}
+)
 
 # True when something listens on 127.0.0.1:<port>.
 port_in_use() {

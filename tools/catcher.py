@@ -142,6 +142,7 @@ body {{ font-family: sans-serif; margin: 2em; color: #222; }}
 table {{ border-collapse: collapse; width: 100%; margin-bottom: 2em; }}
 th, td {{ text-align: left; padding: .3em .6em; border-bottom: 1px solid #ddd; vertical-align: top; }}
 th {{ background: #f3f3f3; }}
+td:first-child {{ white-space: nowrap; }}
 iframe {{ width: 100%; height: 70vh; border: 1px solid #ccc; }}
 .muted {{ color: #777; }}
 </style></head><body>{body}</body></html>"""
