@@ -3,5 +3,8 @@
 Models read their inputs in bulk, hand them to these functions and write the
 results back in batches; the functions can be unit-tested without a database.
 """
+from . import guardrails
+from . import planner
 from . import risk
+from . import scoring
 from . import segmentation

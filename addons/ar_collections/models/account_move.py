@@ -1,4 +1,9 @@
-from odoo import fields, models
+import logging
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
 
 COLLECTION_STATES = [
     ("normal", "Normal"),
@@ -18,6 +23,8 @@ HOLD_STATES = [
 ]
 # Fields whose change can move the collection state.
 STATE_INPUTS = {"collection_hold_state", "collection_last_action_date"}
+# Customer documents that the collections engine reminds.
+REMINDED_TYPES = ("out_invoice", "out_receipt")
 
 
 class AccountMove(models.Model):
@@ -39,6 +46,10 @@ class AccountMove(models.Model):
         "ar.promise", "ar_promise_account_move_rel", "move_id", "promise_id", string="Promises to Pay", copy=False)
     collection_action_ids = fields.One2many("ar.collection.action", "move_id", string="Collection Actions")
     collection_event_ids = fields.One2many("ar.collection.event", "move_id", string="Collection Events")
+    collection_aging_bucket = fields.Integer(
+        string="Aging Bucket", readonly=True, copy=False,
+        help="Days past due of the last aging bucket the invoice crossed (see the company's aging buckets); "
+        "0 while it is within the first one.")
 
     def write(self, vals):
         result = super().write(vals)
@@ -96,3 +107,152 @@ class AccountMove(models.Model):
             "view_mode": "list,form",
             "domain": [("move_id", "=", self.id)],
         }
+
+    # ------------------------------------------------------------------
+    # Events of the collections engine
+    # ------------------------------------------------------------------
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        invoices = posted.filtered(lambda move: move.move_type in REMINDED_TYPES)
+        if invoices.company_id.filtered(lambda company: not company.collection_engine_paused):
+            self.env["ar.collection.engine"]._trigger_run()
+        return posted
+
+    def _invoice_paid_hook(self):
+        result = super()._invoice_paid_hook()
+        self.filtered(lambda move: move.move_type in REMINDED_TYPES)._collection_on_paid()
+        return result
+
+    def _collection_on_paid(self):
+        """Invoices just paid: their pending actions are pointless, their payers may be thanked."""
+        if not self:
+            return
+        self._collection_cancel_pending_actions(self.env._("Invoice paid"))
+        self._collection_send_thank_you()
+
+    def _collection_on_payment(self):
+        """A payment (full or partial) was matched with these moves: settle the promises it keeps."""
+        invoices = self.filtered(lambda move: move.move_type in REMINDED_TYPES)
+        if not invoices:
+            return
+        promises = self.env["ar.promise"].sudo().search([("invoice_ids", "in", invoices.ids), ("state", "=", "open")])
+        promises._evaluate()
+
+    def _collection_cancel_pending_actions(self, reason):
+        """Cancel the actions waiting to be sent whose invoices are all settled."""
+        actions = self.env["ar.collection.action"].sudo().search([
+            ("move_ids", "in", self.ids), ("state", "in", ("planned", "to_approve", "failed"))])
+        settled = actions.filtered(
+            lambda action: all(move.payment_state not in ("not_paid", "partial") for move in action.move_ids))
+        settled._cancel_with_reason(reason)
+        return settled
+
+    def _collection_send_thank_you(self):
+        """Thank the customer of each reminded invoice, where its strategy says so, once per invoice."""
+        template = self.env.ref("ar_collections.mail_template_thank_you", raise_if_not_found=False)
+        reminded = self.filtered("collection_last_action_date")
+        if not template or not reminded:
+            return
+        thanked = self.env["ar.collection.event"].sudo().search([
+            ("move_id", "in", reminded.ids), ("event_type", "=", "sent"), ("rule", "=", "thank_you")]).move_id
+        for move in reminded - thanked:
+            if move._collection_strategy().send_thank_you:
+                move.with_company(move.company_id)._collection_thank(template)
+
+    def _collection_strategy(self):
+        """The strategy that reminds this invoice: its step's, else the customer's segment's, else the default."""
+        self.ensure_one()
+        move = self.sudo().with_company(self.company_id)
+        return (move.collection_step_id.strategy_id
+                or move.commercial_partner_id.collection_segment_id.strategy_id
+                or move.company_id.collection_strategy_id)
+
+    def _collection_thank(self, template):
+        """Email the thank-you; a failure is logged and never blocks the payment that triggered it."""
+        self.ensure_one()
+        Action = self.env["ar.collection.action"]
+        partner = self.commercial_partner_id
+        recipient = Action._collection_recipient(partner)
+        lang = Action._collection_lang(partner, recipient, self.company_id)
+        event = {
+            "company_id": self.company_id.id, "partner_id": partner.id, "move_id": self.id, "res_model": self._name,
+            "res_id": self.id, "record_name": self.display_name, "rule": "thank_you",
+        }
+        try:
+            with self.env.cr.savepoint():
+                Action.with_context(**({"lang": lang} if lang else {}), mail_create_nosubscribe=True)._post_template(
+                    self, template, recipient)
+        except Exception as error:  # noqa: BLE001 - a thank-you must never block a payment
+            _logger.warning("Thank-you email for %s failed: %s", self.display_name, error)
+            self.env["ar.collection.event"]._record([{
+                **event, "event_type": "failed", "description": self.env._("Thank-you email failed"),
+                "reason": str(error)}])
+            return
+        self.env["ar.collection.event"]._record([{
+            **event, "event_type": "sent", "description": self.env._("Thank-you email sent")}])
+
+    # ------------------------------------------------------------------
+    # Aging buckets
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_collection_update_aging(self):
+        for company in self.env["res.company"].search([]):
+            self._collection_update_aging_buckets(company)
+
+    @api.model
+    def _collection_update_aging_buckets(self, company, today=None):
+        """Store the aging bucket of every open invoice of ``company`` in one statement; return the crossings.
+
+        An invoice crossing into a later bucket is an audit event, and the
+        engine is asked to run so that the crossing is acted upon.
+        """
+        today = today or fields.Date.context_today(self.with_company(company))
+        self.flush_model(["company_id", "state", "move_type", "payment_state", "invoice_date_due",
+                          "collection_aging_bucket"])
+        self.env.cr.execute(SQL("""
+            WITH aging AS (
+                SELECT move.id, move.commercial_partner_id, COALESCE(move.collection_aging_bucket, 0) AS old_bucket,
+                       COALESCE((SELECT MAX(threshold) FROM unnest(%(thresholds)s::int[]) AS threshold
+                                  WHERE %(today)s::date - move.invoice_date_due >= threshold), 0) AS new_bucket
+                  FROM account_move move
+                 WHERE move.company_id = %(company)s
+                   AND move.state = 'posted'
+                   AND move.move_type IN %(types)s
+                   AND move.payment_state IN ('not_paid', 'partial')
+                   AND move.invoice_date_due IS NOT NULL
+            )
+            UPDATE account_move move
+               SET collection_aging_bucket = aging.new_bucket
+              FROM aging
+             WHERE move.id = aging.id
+               AND aging.new_bucket != aging.old_bucket
+         RETURNING move.id, move.name, aging.commercial_partner_id, aging.old_bucket, aging.new_bucket
+        """, thresholds=company._collection_aging_thresholds(), today=today, company=company.id,
+            types=REMINDED_TYPES))
+        crossings = [row for row in self.env.cr.fetchall() if row[4] > row[3]]
+        self.invalidate_model(["collection_aging_bucket"])
+        self._collection_log_aging(company, crossings)
+        if crossings and not company.collection_engine_paused:
+            self.env["ar.collection.engine"]._trigger_run()
+        return crossings
+
+    @api.model
+    def _collection_log_aging(self, company, crossings):
+        """One audit event per crossing, written in bulk: the first run may age a whole book."""
+        if not crossings:
+            return
+        now = fields.Datetime.now()
+        uid = self.env.uid
+        description = self.env._("Aging bucket crossed")
+        rows = [(now, "state_change", description, uid, company.id, self._name, move_id, name, partner_id, move_id,
+                 str(old), str(new), f"aging:{new}", uid, now, uid, now)
+                for move_id, name, partner_id, old, new in crossings]
+        self.env.cr.execute_values("""
+            INSERT INTO ar_collection_event (
+                date, event_type, description, user_id, company_id, res_model, res_id, record_name, partner_id,
+                move_id, old_value, new_value, rule, create_uid, create_date, write_uid, write_date)
+            VALUES %s
+        """, rows, page_size=1000)
+        self.env["ar.collection.event"].invalidate_model()

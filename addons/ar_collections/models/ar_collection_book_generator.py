@@ -14,19 +14,20 @@ that invoice's rate, so that no exchange difference entry is needed.
 """
 import bisect
 import io
+import itertools
 import logging
-import math
 import random
 import re
 import time
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from operator import itemgetter
 from datetime import date, timedelta
+from operator import itemgetter
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import float_round
 
 _logger = logging.getLogger(__name__)
 
@@ -60,6 +61,8 @@ BEHAVIOURS = {
     "seasonal": Behaviour(10, (-3, 10), 0.05, 0.01, 0.01, 0.04, late_delay=(35, 95)),
 }
 SEASONS = ((7, 8), (12, 1), (6, 7, 8), (1, 2))
+# Days overdue: every book keeps an invoice open in each of these aging buckets.
+AGING_BUCKETS = ((11, 30), (31, 60), (61, 90), (91, 400))
 
 
 @dataclass(frozen=True)
@@ -176,22 +179,22 @@ SCALAR_TYPES = {"boolean", "integer", "float", "monetary", "char", "text", "sele
 MOVE_COLUMNS = (
     "id", "name", "sequence_prefix", "sequence_number", "date", "state", "move_type", "journal_id",
     "company_id", "currency_id", "partner_id", "commercial_partner_id", "partner_shipping_id",
-    "invoice_user_id", "invoice_date", "invoice_date_due", "invoice_payment_term_id", "payment_reference",
-    "ref", "reversed_entry_id", "origin_payment_id", "payment_state", "invoice_partner_display_name", "invoice_currency_rate",
-    "amount_untaxed", "amount_tax", "amount_total", "amount_residual", "amount_untaxed_signed",
+    "invoice_user_id", "invoice_date", "invoice_date_due", "invoice_payment_term_id", "partner_bank_id",
+    "payment_reference",
+    "ref", "reversed_entry_id", "origin_payment_id", "payment_state", "invoice_partner_display_name",
+    "invoice_currency_rate", "amount_untaxed", "amount_tax", "amount_total", "amount_residual", "amount_untaxed_signed",
     "amount_untaxed_in_currency_signed", "amount_tax_signed", "amount_total_signed",
     "amount_total_in_currency_signed", "amount_residual_signed", "auto_post", "is_storno",
     "always_tax_exigible", "checked", "posted_before", "made_sequence_gap", "is_manually_modified",
     "create_uid", "write_uid", "create_date", "write_date",
 )
-
 PAYMENT_COLUMNS = (
     "id", "move_id", "journal_id", "company_id", "payment_method_line_id", "payment_method_id",
-    "currency_id", "partner_id", "outstanding_account_id", "destination_account_id", "name", "state",
+    "currency_id", "partner_id", "partner_bank_id", "outstanding_account_id", "destination_account_id", "name",
+    "state",
     "payment_type", "partner_type", "memo", "date", "amount", "amount_company_currency_signed",
     "is_reconciled", "is_matched", "create_uid", "write_uid", "create_date", "write_date",
 )
-
 LINE_COLUMNS = (
     "id", "move_id", "journal_id", "company_id", "company_currency_id", "sequence", "account_id",
     "currency_id", "partner_id", "payment_id", "tax_line_id", "tax_group_id", "tax_repartition_line_id",
@@ -201,13 +204,13 @@ LINE_COLUMNS = (
     "price_subtotal", "price_total", "discount", "discount_amount_currency", "discount_balance",
     "tax_tag_invert", "reconciled", "create_uid", "write_uid", "create_date", "write_date",
 )
-
 PARTIAL_COLUMNS = (
     "id", "debit_move_id", "credit_move_id", "full_reconcile_id", "debit_currency_id", "credit_currency_id",
     "company_id", "max_date", "amount", "debit_amount_currency", "credit_amount_currency",
     "create_uid", "write_uid", "create_date", "write_date",
 )
 MOVE_ROW = itemgetter(*MOVE_COLUMNS)
+PAYMENT_ROW = itemgetter(*PAYMENT_COLUMNS)
 LINE_ROW = itemgetter(*LINE_COLUMNS)
 
 # ---------------------------------------------------------------------------
@@ -244,6 +247,7 @@ class BookCustomer:
     size: str
     currency: BookCurrency
     term: object  # account.payment.term
+    term_id: int
     slow_months: tuple
     receivable_id: int = 0
     representative: bool = False
@@ -323,16 +327,23 @@ class BookSetup:
     """Everything the plan and the writer need to know about the company."""
 
     company: object
+    company_id: int
     today: date
     start: date
     currency: BookCurrency
     currencies: list
     sale_journal: object
     bank_journal: object
+    sale_journal_id: int
+    bank_journal_id: int
     income_account_id: int
-    method_line: object
+    method_line_id: int
+    payment_method_id: int
+    payment_label: str  # label of the payment method, that payment lines start with
     outstanding_account_id: int
     outstanding_reconcile: bool
+    invoice_bank_id: int  # bank account invoices ask to pay to
+    payment_bank_id: int  # bank account payments are received on
     payment_matched: bool
     tax: BookTax
     round_globally: bool
@@ -364,8 +375,8 @@ class Book:
 
 
 def round_half_up(value):
-    """Round a positive or negative amount of minor units like ``float_round`` (half away from zero)."""
-    return int(math.copysign(math.floor(abs(value) + 0.5 + 1e-7), value))
+    """Round an amount of minor units to an integer, as Odoo rounds amounts (half away from zero)."""
+    return int(float_round(value, precision_digits=0))
 
 
 def escape_copy(text):
@@ -404,6 +415,9 @@ class ArCollectionBookGenerator(models.AbstractModel):
 
         :return: counts of what was created, and the seconds it took
         """
+        if not self.env.is_system():
+            # Documents are written in SQL, past the access rights: administrators only.
+            raise AccessError(self.env._("Only administrators can generate a receivable book."))
         company = company or self.env.company
         return self.with_company(company)._generate(
             company, customers, years, invoices_per_customer_year, seed, currencies, countries,
@@ -437,19 +451,23 @@ class ArCollectionBookGenerator(models.AbstractModel):
     # ------------------------------------------------------------------
 
     def _generate(self, company, customers, years, per_year, seed, currencies, countries, today):
-        started = time.perf_counter()
+        clock = PhaseClock()
         rng = random.Random(seed)
         setup = self._book_setup(company, currencies, today, years, seed)
         book = Book(self._create_customers(setup, rng, customers, countries))
+        clock.lap("customers")
         self._plan_book(setup, rng, book, years, per_year)
         self._assign_names(setup, book)
+        clock.lap("plan")
         rows = self._write_book(setup, book)
         self.env.invalidate_all()
         self.env["account.move"]._get_sequence_cache().clear()
+        clock.lap("write")
         disputes = self._create_disputes(setup, rng, book)
         promises = self._create_promises(setup, rng, book)
+        clock.lap("cases")
         result = self._summary(setup, book, rows, disputes, promises)
-        result["seconds"] = round(time.perf_counter() - started, 2)
+        result.update(seconds=clock.total(), phases=clock.phases)
         _logger.info("Generated a receivable book for %s: %s", company.name, result)
         return result
 
@@ -493,18 +511,27 @@ class ArCollectionBookGenerator(models.AbstractModel):
             self.env.ref("base.user_admin", raise_if_not_found=False) or self.env.user)
         return BookSetup(
             company=company,
+            company_id=company.id,
             today=today,
             start=start,
             currency=self._book_currency(company.currency_id),
             currencies=self._prepare_currencies(company, currency_codes, start, today, seed),
             sale_journal=sale_journal,
             bank_journal=bank_journal,
+            sale_journal_id=sale_journal.id,
+            bank_journal_id=bank_journal.id,
             income_account_id=sale_journal.default_account_id.id,
-            method_line=method_line,
+            method_line_id=method_line.id,
+            payment_method_id=method_line.payment_method_id.id,
+            payment_label=method_line.name,
             outstanding_account_id=outstanding.id,
             outstanding_reconcile=outstanding.reconcile or outstanding.account_type in (
                 "asset_cash", "liability_credit_card"),
             payment_matched=outstanding == bank_journal.default_account_id or not outstanding.reconcile,
+            invoice_bank_id=self.env["account.move"].new({
+                "move_type": "out_invoice", "company_id": company.id, "journal_id": sale_journal.id,
+            }).partner_bank_id.id,
+            payment_bank_id=bank_journal.bank_account_id.id,
             tax=self._book_tax(company.account_sale_tax_id),
             round_globally=company.tax_calculation_rounding_method == "round_globally",
             terms=self._book_terms(company),
@@ -615,10 +642,10 @@ class ArCollectionBookGenerator(models.AbstractModel):
                 setup.company.currency_id, Currency.browse(currency.id), setup.company, day)
         return setup.rates[key]
 
-    def _due_date(self, setup, term, day):
-        key = (term.id, day)
+    def _due_date(self, setup, customer, day):
+        key = (customer.term_id, day)
         if key not in setup.due_dates:
-            setup.due_dates[key] = term.line_ids._get_due_date(day)
+            setup.due_dates[key] = customer.term.line_ids._get_due_date(day)
         return setup.due_dates[key]
 
     # ------------------------------------------------------------------
@@ -651,14 +678,15 @@ class ArCollectionBookGenerator(models.AbstractModel):
             name = self._company_name(rng, country.code, names)
             profiles.append(BookCustomer(
                 partner_id=0, name=name, behaviour=behaviour, size=size,
-                currency=self._customer_currency(setup, rng, country, unmatched), term=term,
+                currency=self._customer_currency(setup, rng, country, unmatched), term=term, term_id=term.id,
                 slow_months=rng.choice(SEASONS) if behaviour == "seasonal" else (),
                 representative=index < len(behaviours),
             ))
             values.append(self._customer_values(rng, name, country, size, term, tags, active_langs, states))
         Partner = self.env["res.partner"].with_context(tracking_disable=True, mail_create_nolog=True)
         # The ORM computes defaults record by record, some with a query: compute them once for all.
-        defaults = Partner.default_get(list(Partner._fields))
+        defaults = Partner.default_get([name for name, partner_field in Partner._fields.items()
+                                        if not partner_field.company_dependent])
         partners = Partner.browse()
         for page in range(0, len(values), 1000):
             partners |= Partner.create([{**defaults, **vals} for vals in values[page:page + 1000]])
@@ -718,6 +746,8 @@ class ArCollectionBookGenerator(models.AbstractModel):
             "category_id": [Command.set(tags[size].ids)],
             "customer_rank": 1,
             "property_payment_term_id": term.id,
+            # Given, so that the ORM does not build a draft record per partner to precompute it.
+            "user_id": False,
         }
         if langs:
             values["lang"] = rng.choice(langs)
@@ -734,14 +764,15 @@ class ArCollectionBookGenerator(models.AbstractModel):
         total = round(len(book.customers) * years * per_year)
         base, extra = divmod(total, max(len(book.customers), 1))
         span = (setup.today - setup.start).days
+        buckets = list(AGING_BUCKETS)  # those no invoice was left open in yet
         for index, customer in enumerate(book.customers):
             days = sorted(rng.randint(0, span) for _i in range(base + (index < extra)))
             invoices = [self._plan_invoice(setup, rng, customer, self._working_day(setup, day))
                         for day in days]
             for invoice in invoices:
                 self._plan_settlements(setup, rng, invoice)
-            if customer.representative and customer.behaviour != "prompt":
-                self._leave_unpaid(setup, invoices)
+            if customer.behaviour != "prompt":
+                self._leave_unpaid(setup, invoices, buckets, customer.representative)
             for invoice in invoices:
                 self._settle(setup, invoice)
             book.invoices += invoices
@@ -763,7 +794,7 @@ class ArCollectionBookGenerator(models.AbstractModel):
             quantity = rng.choice(QUANTITIES)
             price_unit = max(1, round(target * share / quantity)) * currency.scale
             lines.append(self._line(setup, rng.choice(LINE_LABELS), quantity, price_unit))
-        invoice = BookDocument("out_invoice", customer, day, self._due_date(setup, customer.term, day),
+        invoice = BookDocument("out_invoice", customer, day, self._due_date(setup, customer, day),
                                self._rate(setup, currency, day), lines)
         self._compute_document(setup, invoice)
         return invoice
@@ -842,25 +873,43 @@ class ArCollectionBookGenerator(models.AbstractModel):
         return [amount for amount in amounts if amount > 0]
 
     def _plan_refund(self, setup, rng, invoice, day, full):
+        """A credit note of ``invoice``: all of it, or a part of its untaxed amount."""
         currency = invoice.customer.currency
+        reason = rng.choice(REFUND_REASONS)
         if full:
             lines = [self._line(setup, line.label, line.quantity, line.price_unit) for line in invoice.lines]
         else:
             price = max(1, round(invoice.untaxed * rng.uniform(0.05, 0.4) / currency.scale)) * currency.scale
-            lines = [self._line(setup, f"{rng.choice(REFUND_REASONS)}", 1, min(price, invoice.untaxed))]
+            lines = [self._line(setup, reason, 1, min(price, invoice.untaxed // 2))]
         # Booked at the invoice's rate, so that it settles the invoice without exchange difference.
-        refund = BookDocument("out_refund", invoice.customer, day, self._due_date(setup, invoice.customer.term, day),
-                              invoice.rate, lines, origin=invoice, reason=rng.choice(REFUND_REASONS))
+        refund = BookDocument("out_refund", invoice.customer, day, self._due_date(setup, invoice.customer, day),
+                              invoice.rate, lines, origin=invoice, reason=reason)
         self._compute_document(setup, refund)
         return refund
 
     @api.model
-    def _leave_unpaid(self, setup, invoices):
-        """Keep the latest overdue invoice of a representative customer open, for the demo to show."""
-        overdue = [invoice for invoice in invoices if invoice.due < setup.today - timedelta(days=10)]
-        if overdue:
-            overdue[-1].refund = None
-            overdue[-1].payments = []
+    def _leave_unpaid(self, setup, invoices, buckets, representative):
+        """Leave an invoice open in the first aging bucket of ``buckets`` that ``invoices`` reach.
+
+        Representatives of a behaviour, that the demo shows, always keep an
+        overdue invoice open.
+        """
+        def age(invoice):
+            return (setup.today - invoice.due).days
+
+        unpaid = None
+        for low, high in buckets:
+            aged = [invoice for invoice in invoices if low <= age(invoice) <= high]
+            if aged:
+                unpaid = aged[-1]
+                buckets.remove((low, high))
+                break
+        else:
+            if representative:
+                unpaid = next((invoice for invoice in reversed(invoices) if age(invoice) > 10), None)
+        if unpaid:
+            unpaid.refund = None
+            unpaid.payments = []
 
     def _settle(self, setup, invoice):
         """Partials, residuals and payment states of ``invoice`` and of what settles it."""
@@ -875,8 +924,8 @@ class ArCollectionBookGenerator(models.AbstractModel):
             if payment.amount == residual:
                 payment.balance = residual_co
             else:
-                payment.balance = min(self._to_company(payment.amount, invoice.rate, invoice.customer.currency,
-                                                       setup), residual_co - 1)
+                converted = self._to_company(payment.amount, invoice.rate, invoice.customer.currency, setup)
+                payment.balance = max(min(converted, residual_co - 1), 0)
             invoice.partials.append(BookPartial(payment, payment.amount, payment.balance, payment.date))
             residual -= payment.amount
             residual_co -= payment.balance
@@ -909,11 +958,11 @@ class ArCollectionBookGenerator(models.AbstractModel):
             payment.name = self._next_name(setup, setup.bank_journal, "entry", payment.date, counters, formats)
 
     def _next_name(self, setup, journal, move_type, day, counters, formats):
-        key = (journal.id, move_type, day.year, day.month)
+        key = (move_type, day.year, day.month)  # the move type tells the journal
         if key not in formats:
             Move = self.env["account.move"].with_context(is_payment=move_type == "entry"
                                                          and journal.payment_sequence)
-            probe = Move.new({"journal_id": journal.id, "company_id": setup.company.id, "move_type": move_type,
+            probe = Move.new({"journal_id": journal.id, "company_id": setup.company_id, "move_type": move_type,
                               "date": day, "invoice_date": day if move_type != "entry" else False})
             format_string, values = probe._get_next_sequence_format()
             period = format_string.format(**{**values, "seq": 0})
@@ -996,19 +1045,22 @@ class ArCollectionBookGenerator(models.AbstractModel):
 
     def _write_moves(self, setup, book, writer):
         split = SequenceSplitter(self.env["account.move"])
-        rows = [self._document_move_row(setup, split, document) for document in book.documents]
-        rows += [self._payment_move_row(setup, split, payment) for payment in book.payments]
+        rows = itertools.chain(
+            (self._document_move_row(setup, split, document) for document in book.documents),
+            (self._payment_move_row(setup, split, payment) for payment in book.payments),
+        )
         writer.copy("account_move", MOVE_COLUMNS, rows, self._column_defaults("account.move", MOVE_COLUMNS))
 
-    def _move_base(self, setup, split, name, day, journal, currency, customer):
+    def _move_base(self, setup, split, name, day, journal_id, currency, customer):
         prefix, number = split(name)
         return {
             "name": escape_copy(name), "sequence_prefix": prefix, "sequence_number": number, "date": day,
-            "state": "posted", "journal_id": journal.id, "company_id": setup.company.id, "currency_id": currency.id,
+            "state": "posted", "journal_id": journal_id, "company_id": setup.company_id, "currency_id": currency.id,
             "partner_id": customer.partner_id, "commercial_partner_id": customer.partner_id,
             "partner_shipping_id": NULL, "invoice_user_id": NULL, "invoice_date": NULL,
-            "invoice_payment_term_id": NULL, "payment_reference": NULL, "ref": NULL, "reversed_entry_id": NULL,
-            "origin_payment_id": NULL, "invoice_partner_display_name": escape_copy(customer.name),
+            "invoice_payment_term_id": NULL, "partner_bank_id": NULL, "payment_reference": NULL, "ref": NULL,
+            "reversed_entry_id": NULL, "origin_payment_id": NULL,
+            "invoice_partner_display_name": escape_copy(customer.name),
             "auto_post": "no", "is_storno": "f", "checked": "t", "posted_before": "t", "made_sequence_gap": "f",
             "is_manually_modified": "f", "create_uid": setup.user_id, "write_uid": setup.user_id,
             "create_date": setup.now, "write_date": setup.now,
@@ -1019,11 +1071,12 @@ class ArCollectionBookGenerator(models.AbstractModel):
         customer, currency, company_currency = document.customer, document.customer.currency, setup.currency
         invoice = document.move_type == "out_invoice"
         sign = 1 if invoice else -1
-        row = self._move_base(setup, split, document.name, document.date, setup.sale_journal, currency, customer)
+        row = self._move_base(setup, split, document.name, document.date, setup.sale_journal_id, currency, customer)
         row.update({
             "id": document.id, "move_type": document.move_type, "partner_shipping_id": customer.partner_id,
             "invoice_user_id": setup.user_id, "invoice_date": document.date, "invoice_date_due": document.due,
-            "invoice_payment_term_id": customer.term.id,
+            "invoice_payment_term_id": customer.term_id,
+            "partner_bank_id": (setup.invoice_bank_id or NULL) if invoice else NULL,
             "payment_reference": escape_copy(document.name) if invoice else NULL,
             "ref": escape_copy(document.ref) if document.ref else NULL,
             "reversed_entry_id": document.origin.id if document.origin else NULL,
@@ -1044,9 +1097,10 @@ class ArCollectionBookGenerator(models.AbstractModel):
         """The journal entry of a customer payment."""
         customer = payment.invoice.customer
         currency, company_currency = customer.currency, setup.currency
-        row = self._move_base(setup, split, payment.name, payment.date, setup.bank_journal, currency, customer)
+        row = self._move_base(setup, split, payment.name, payment.date, setup.bank_journal_id, currency, customer)
         row.update({
             "id": payment.move_id, "move_type": "entry", "invoice_date_due": payment.date,
+            "partner_bank_id": setup.payment_bank_id or NULL,
             "ref": escape_copy(payment.invoice.name), "origin_payment_id": payment.id, "payment_state": "not_paid",
             "invoice_currency_rate": "0.0", "amount_untaxed": currency.text(0), "amount_tax": currency.text(0),
             "amount_total": currency.text(payment.amount), "amount_residual": currency.text(0),
@@ -1059,19 +1113,26 @@ class ArCollectionBookGenerator(models.AbstractModel):
         return MOVE_ROW(row)
 
     def _write_payments(self, setup, book, writer):
-        method_line = setup.method_line
-        audit = (setup.user_id, setup.user_id, setup.now, setup.now)
-        rows = (
-            (payment.id, NULL, setup.bank_journal.id, setup.company.id, method_line.id,
-             method_line.payment_method_id.id, payment.invoice.customer.currency.id,
-             payment.invoice.customer.partner_id, setup.outstanding_account_id, payment.invoice.customer.receivable_id,
-             escape_copy(payment.name), payment.state, "inbound", "customer", escape_copy(payment.invoice.name),
-             payment.date, payment.invoice.customer.currency.text(payment.amount),
-             setup.currency.text(payment.balance), "t", copy_bool(setup.payment_matched), *audit)
-            for payment in book.payments
-        )
+        rows = (self._payment_row(setup, payment) for payment in book.payments)
         writer.copy("account_payment", PAYMENT_COLUMNS, rows,
                     self._column_defaults("account.payment", PAYMENT_COLUMNS))
+
+    def _payment_row(self, setup, payment):
+        """A customer payment, fully reconciled with its invoice; its move is linked once written."""
+        customer = payment.invoice.customer
+        return PAYMENT_ROW({
+            "id": payment.id, "move_id": NULL, "journal_id": setup.bank_journal_id, "company_id": setup.company_id,
+            "payment_method_line_id": setup.method_line_id, "payment_method_id": setup.payment_method_id,
+            "currency_id": customer.currency.id, "partner_id": customer.partner_id,
+            "partner_bank_id": setup.payment_bank_id or NULL, "outstanding_account_id": setup.outstanding_account_id,
+            "destination_account_id": customer.receivable_id,
+            "name": escape_copy(payment.name), "state": payment.state, "payment_type": "inbound",
+            "partner_type": "customer", "memo": escape_copy(payment.invoice.name), "date": payment.date,
+            "amount": customer.currency.text(payment.amount),
+            "amount_company_currency_signed": setup.currency.text(payment.balance), "is_reconciled": "t",
+            "is_matched": copy_bool(setup.payment_matched), "create_uid": setup.user_id,
+            "write_uid": setup.user_id, "create_date": setup.now, "write_date": setup.now,
+        })
 
     def _write_payment_links(self, book, writer):
         """The invoice each payment was registered for (``account.payment.invoice_ids``)."""
@@ -1081,12 +1142,12 @@ class ArCollectionBookGenerator(models.AbstractModel):
 
     def _write_lines(self, setup, book, writer):
         matching = self._matching_numbers(book)
-        rows = []
-        tax_rel, tag_rel = [], []
-        for document in book.documents:
-            rows += self._document_lines(setup, document, matching, tax_rel, tag_rel)
-        for payment in book.payments:
-            rows += self._payment_lines(setup, payment, matching)
+        tax_rel, tag_rel = [], []  # filled as the lines are written
+        rows = itertools.chain(
+            itertools.chain.from_iterable(
+                self._document_lines(setup, document, matching, tax_rel, tag_rel) for document in book.documents),
+            itertools.chain.from_iterable(self._payment_lines(setup, payment, matching) for payment in book.payments),
+        )
         writer.copy("account_move_line", LINE_COLUMNS, rows,
                     self._column_defaults("account.move.line", LINE_COLUMNS))
         Line = self.env["account.move.line"]
@@ -1107,10 +1168,10 @@ class ArCollectionBookGenerator(models.AbstractModel):
                 numbers[partial.credit.line_ids[-1]] = number
         return numbers
 
-    def _move_line_base(self, setup, move_id, journal, currency, partner_id, name, day, invoice_date, ref):
+    def _move_line_base(self, setup, move_id, journal_id, currency, partner_id, name, day, invoice_date, ref):
         """Column values the journal items of one move share (COPY text format)."""
         return {
-            "move_id": move_id, "journal_id": journal.id, "company_id": setup.company.id,
+            "move_id": move_id, "journal_id": journal_id, "company_id": setup.company_id,
             "company_currency_id": setup.currency.id, "sequence": 100, "account_id": NULL,
             "currency_id": currency.id, "partner_id": partner_id, "payment_id": NULL, "tax_line_id": NULL,
             "tax_group_id": NULL, "tax_repartition_line_id": NULL, "full_reconcile_id": NULL,
@@ -1142,7 +1203,7 @@ class ArCollectionBookGenerator(models.AbstractModel):
         sign = -1 if invoice else 1  # sign of the income side
         invert = copy_bool(setup.tax and invoice)
         name = escape_copy(document.name)
-        base = self._move_line_base(setup, document.id, setup.sale_journal, currency, customer.partner_id, name,
+        base = self._move_line_base(setup, document.id, setup.sale_journal_id, currency, customer.partner_id, name,
                                     document.date, document.date,
                                     escape_copy(document.ref) if document.ref else NULL)
         line_ids = document.line_ids
@@ -1182,10 +1243,10 @@ class ArCollectionBookGenerator(models.AbstractModel):
         """Outstanding receipts (debit) and receivable (credit) lines of a customer payment."""
         invoice = payment.invoice
         currency = invoice.customer.currency
-        base = self._move_line_base(setup, payment.move_id, setup.bank_journal, currency,
+        base = self._move_line_base(setup, payment.move_id, setup.bank_journal_id, currency,
                                     invoice.customer.partner_id, escape_copy(payment.name), payment.date, NULL,
                                     escape_copy(invoice.name))
-        base.update(payment_id=payment.id, name=escape_copy(f"{setup.method_line.name}: {invoice.name}"),
+        base.update(payment_id=payment.id, name=escape_copy(f"{setup.payment_label}: {invoice.name}"),
                     date_maturity=payment.date, quantity=1)
         liquidity_id, receivable_id = payment.line_ids
         open_balance, open_amount = (payment.balance, payment.amount) if setup.outstanding_reconcile else (0, 0)
@@ -1205,7 +1266,7 @@ class ArCollectionBookGenerator(models.AbstractModel):
         rows = (
             (partial.id, invoice.line_ids[-1], partial.credit.line_ids[-1],
              invoice.full_reconcile_id or NULL, invoice.customer.currency.id, invoice.customer.currency.id,
-             setup.company.id, max(invoice.date, partial.date), setup.currency.text(partial.amount_co),
+             setup.company_id, max(invoice.date, partial.date), setup.currency.text(partial.amount_co),
              invoice.customer.currency.text(partial.amount), invoice.customer.currency.text(partial.amount), *audit)
             for invoice in book.invoices for partial in invoice.partials
         )
@@ -1247,7 +1308,7 @@ class ArCollectionBookGenerator(models.AbstractModel):
             invoice = invoices[-1]
             values.append({
                 "partner_id": invoice.customer.partner_id,
-                "company_id": setup.company.id,
+                "company_id": setup.company_id,
                 "invoice_ids": [Command.set([invoice.id])],
                 "reason_id": rng.choice(reasons).id,
                 "disputed_amount": round(invoice.residual * rng.uniform(0.2, 1.0)) / invoice.customer.currency.scale,
@@ -1284,7 +1345,7 @@ class ArCollectionBookGenerator(models.AbstractModel):
         promises = self.env["ar.promise"].with_context(mail_create_nolog=True).create([
             {
                 "partner_id": invoice.customer.partner_id,
-                "company_id": setup.company.id,
+                "company_id": setup.company_id,
                 "invoice_ids": [Command.set([invoice.id])],
                 "amount": amount / invoice.customer.currency.scale,
                 "promise_date": real_today + timedelta(days=0 if later else rng.randint(3, 14)),
@@ -1297,6 +1358,22 @@ class ArCollectionBookGenerator(models.AbstractModel):
                 promise.write(later)
         promises._evaluate(today=real_today)
         return promises
+
+
+class PhaseClock:
+    """Seconds spent in each phase of the generation."""
+
+    def __init__(self):
+        self.started = self.last = time.perf_counter()
+        self.phases = {}
+
+    def lap(self, phase):
+        now = time.perf_counter()
+        self.phases[phase] = round(now - self.last, 2)
+        self.last = now
+
+    def total(self):
+        return round(time.perf_counter() - self.started, 2)
 
 
 class SequenceSplitter:

@@ -38,8 +38,27 @@ class ArCollectionStep(models.Model):
         "ir.actions.report", string="Letter", domain=[("model", "=", "res.partner"), ("report_type", "=", "qweb-pdf")])
     activity_type_id = fields.Many2one("mail.activity.type", string="Activity Type")
     call_script = fields.Html(translate=True, help="What the collector says on the call.")
-    needs_approval = fields.Boolean(help="Actions of this step wait for a manager's approval.")
+    needs_approval = fields.Boolean(
+        compute="_compute_needs_approval", store=True, readonly=False, precompute=True,
+        help="Actions of this step wait for a manager's approval. Always on for a legal handoff.")
     escalate_to = fields.Selection(ESCALATION_LEVELS, help="Hand the account to this level when the step runs.")
+    attach_invoices = fields.Boolean(
+        string="Attach Invoices", help="Emails of this step carry the PDF of each invoice they remind.")
+    attach_statement = fields.Boolean(
+        string="Attach Statement", help="Emails of this step carry the customer's statement of account as a PDF.")
+
+    @api.depends("escalate_to")
+    def _compute_needs_approval(self):
+        for step in self:
+            if step.escalate_to == "legal":
+                step.needs_approval = True
+
+    @api.constrains("escalate_to", "needs_approval")
+    def _check_legal_approval(self):
+        for step in self:
+            if step.escalate_to == "legal" and not step.needs_approval:
+                raise ValidationError(self.env._(
+                    "Step %s hands the account over to legal: it must wait for a manager's approval.", step.name))
 
     @api.constrains("offset_days", "strategy_id")
     def _check_unique_offset(self):

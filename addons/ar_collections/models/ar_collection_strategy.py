@@ -1,6 +1,11 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .ar_collection_step import ESCALATION_LEVELS
+
+# A legal handoff always waits for an approval: a broken promise cannot trigger it directly.
+BROKEN_PROMISE_LEVELS = [(level, label) for level, label in ESCALATION_LEVELS if level != "legal"]
+
 
 class ArCollectionStrategy(models.Model):
     _name = "ar.collection.strategy"
@@ -46,6 +51,9 @@ class ArCollectionStrategy(models.Model):
         string="Control Group (%)", default=0.0,
         help="Share of customers kept on the plain schedule to measure the gain of automated decisions.")
     paused = fields.Boolean(tracking=True, help="Pause every action of this strategy.")
+    broken_promise_escalate_to = fields.Selection(
+        BROKEN_PROMISE_LEVELS, string="Broken Promise Escalates To", default="manager", tracking=True,
+        help="Who takes over the account when a customer breaks a promise to pay. Empty: no escalation.")
 
     @api.depends("step_ids")
     def _compute_step_count(self):

@@ -90,9 +90,14 @@ class ArDispute(models.Model):
         return disputes
 
     def write(self, vals):
+        closing = self.filtered(lambda d: d.state == "open") if vals.get("state") in ("resolved", "rejected") \
+            else self.browse()
         result = super().write(vals)
         if {"state", "invoice_ids"} & set(vals):
             self.invoice_ids._collection_recompute_state()
+        if closing:
+            # The invoices are back in the dunning flow (or credited): let the engine look at them now.
+            self.env["ar.collection.engine"]._trigger_run()
         return result
 
     @api.constrains("disputed_amount", "invoice_ids", "state")

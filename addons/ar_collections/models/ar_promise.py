@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
 
 PROMISE_STATES = [
     ("open", "Open"),
@@ -110,7 +111,27 @@ class ArPromise(models.Model):
             if promises:
                 promises.with_context(ar_collection_reason=self.env._("Evaluated from payments")).write(
                     {"state": state})
+        self._collection_after_evaluation(outcome)
         return outcome
+
+    def _collection_after_evaluation(self, outcome):
+        """Escalate broken promises; invoices back in the flow wake the engine up."""
+        outcome["broken"]._collection_escalate_broken()
+        if outcome["broken"] or outcome["partial"]:
+            self.env["ar.collection.engine"]._trigger_run()
+
+    def _collection_escalate_broken(self):
+        """Hand each broken promise's account to the level its strategy names."""
+        Escalation = self.env["ar.collection.escalation"]
+        for promise in self:
+            invoices = promise.invoice_ids
+            level = invoices[:1]._collection_strategy().broken_promise_escalate_to if invoices else "manager"
+            if level:
+                Escalation._escalate(
+                    promise, level, invoices.filtered(lambda move: move.payment_state in ("not_paid", "partial")),
+                    reason=self.env._("Promise %(promise)s to pay %(amount)s by %(date)s was broken.",
+                                      promise=promise.name, amount=promise.currency_id.format(promise.amount),
+                                      date=format_date(self.env, promise.promise_date)))
 
     @api.model
     def _cron_evaluate_promises(self):

@@ -3,6 +3,7 @@ from datetime import timedelta
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..engine import risk
@@ -21,6 +22,10 @@ BEHAVIOUR_FIELDS = (
     "collection_risk_reasons",
     "collection_figures_date",
 )
+# Assignments and pauses that only a collections manager may change.
+MANAGER_FIELDS = frozenset({
+    "collection_segment_override_id", "collection_user_id", "collection_manager_id", "collection_paused",
+})
 SQL_TYPES = {"float": "float8", "integer": "int4", "char": "text", "date": "date",
              "datetime": "timestamp", "many2one": "int4", "boolean": "bool"}
 
@@ -107,6 +112,11 @@ class ResPartner(models.Model):
                 partner[field] = by_partner.get(partner._origin, 0)
 
     def write(self, vals):
+        managed = MANAGER_FIELDS & set(vals)
+        if managed and not self.env.su and not self.env.user.has_group("ar_collections.group_ar_collections_manager"):
+            raise AccessError(self.env._(
+                "Only a collections manager can change %s.",
+                ", ".join(self._fields[name].string for name in sorted(managed))))
         result = super().write(vals)
         if "collection_segment_override_id" in vals:
             self._collection_apply_override()

@@ -88,6 +88,15 @@ class TestAccess(ArCollectionsCommon):
         events = self.env["ar.collection.event"].with_user(self.other_user).search([])
         self.assertFalse(events.filtered(lambda e: e.company_id == self.env.company))
 
+    def test_only_managers_assign_and_pause_customers(self):
+        partner = self.customer.with_company(self.env.company)
+        for values in ({"collection_user_id": self.collector.id}, {"collection_paused": True}):
+            with self.subTest(values=values), self.assertRaises(AccessError):
+                partner.with_user(self.collector).write(values)
+        partner.with_user(self.collector).write({"collection_preferred_channel": "sms"})  # preferences are fine
+        partner.with_user(self.manager).write({"collection_user_id": self.collector.id})
+        self.assertEqual(partner.collection_user_id, self.collector)
+
     def test_portal_user_has_no_backoffice_access(self):
         portal = new_test_user(self.env, "ar_portal_access", groups="base.group_portal")
         for model in ("ar.collection.action", "ar.collection.strategy", "ar.collection.segment"):

@@ -1,0 +1,344 @@
+import json
+import logging
+from collections import defaultdict
+from datetime import timedelta
+
+import phonenumbers
+import pytz
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..engine import guardrails, planner, scoring
+
+_logger = logging.getLogger(__name__)
+
+ENGINE_LOCK = 74_517_000  # advisory lock namespace of the planning run, plus the company id
+PAGE_SIZE = 1000
+
+
+class ArCollectionEngine(models.AbstractModel):
+    """Plans collection actions for every open invoice of a company.
+
+    Inputs are read in a handful of grouped queries, decisions are taken by
+    :mod:`..engine.planner` in plain Python and written back with one
+    statement per page of rows. A run is idempotent: a decision has a key
+    made of customer, step, invoices and outcome, and the step an invoice
+    reached is stored in the same transaction as its action.
+    """
+
+    _name = "ar.collection.engine"
+    _description = "Collections Engine"
+
+    @api.model
+    def _get_scorer(self):
+        """The scorer ranking candidate actions; override to plug another one.
+
+        It must provide ``score(candidates, customer_view)`` returning the
+        candidates as :class:`..engine.scoring.Scored`, best first.
+        """
+        return scoring.RuleBasedScorer()
+
+    @api.model
+    def _plan(self, company, today=None, dry_run=False):
+        """Decide and record the actions of ``company`` for ``today``; return the decisions.
+
+        With ``dry_run`` nothing is written: the decisions show what would be done.
+        """
+        today = today or fields.Date.context_today(self.with_company(company))
+        if not dry_run and not self._try_lock(company):
+            _logger.info("Collections planning of %s already running: skipped", company.name)
+            return []
+        strategies = self._read_strategies(company)
+        invoices = self._read_open_invoices(company)
+        customers = self._read_customers(company, list(invoices), strategies, today)
+        decisions = planner.plan(today, strategies, customers, invoices, self._get_scorer(),
+                                 engine_paused=company.collection_engine_paused)
+        if not dry_run:
+            self._write_decisions(company, decisions, customers)
+        return decisions
+
+    @api.model
+    def _cron_run(self, batch_size=200):
+        """Daily (and on events): plan every company, then send what is due, a batch per call.
+
+        Planning is one idempotent pass; sending reports its progress so that
+        Odoo's cron commits after each batch and calls again while work remains.
+        """
+        Action = self.env["ar.collection.action"]
+        for company in self.env["res.company"].search([]):
+            self.with_company(company)._plan(company)
+        done = Action._execute_due(limit=batch_size)
+        remaining = Action._count_due()
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done
+
+    @api.model
+    def _trigger_run(self, at=None):
+        """Ask the engine's cron to run soon (after an event), without waiting for tomorrow."""
+        self.env.ref("ar_collections.ir_cron_collection_engine")._trigger(at=at)
+
+    def _try_lock(self, company):
+        """Serialise planning runs of a company across workers, for this transaction."""
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", ENGINE_LOCK + company.id))
+        return self.env.cr.fetchone()[0]
+
+    # ------------------------------------------------------------------
+    # Reading inputs in bulk
+    # ------------------------------------------------------------------
+
+    def _read_strategies(self, company):
+        strategies = self.env["ar.collection.strategy"].search([("company_id", "=", company.id)])
+        return {strategy.id: self._strategy_spec(strategy) for strategy in strategies}
+
+    def _strategy_spec(self, strategy):
+        steps = strategy.step_ids.sorted("offset_days")
+        channel_steps = {}
+        for step in steps:
+            if step._has_template():
+                channel_steps.setdefault(step.channel, step.id)
+        return planner.Strategy(
+            id=strategy.id,
+            steps=tuple(planner.Step(step.id, step.offset_days, step.channel, step.needs_approval,
+                                     step.escalate_to or None) for step in steps),
+            limits=guardrails.Limits(
+                max_touches=strategy.max_touches,
+                touch_period_days=strategy.touch_period_days or 30,
+                min_gap_days=strategy.min_gap_days,
+                quiet_weekdays=frozenset(strategy.quiet_weekday_ids.mapped("number")),
+                quiet_hour_start=strategy.quiet_hour_start,
+                quiet_hour_end=strategy.quiet_hour_end,
+                min_overdue_amount=strategy.min_overdue_amount,
+            ),
+            consolidate=strategy.consolidate_per_customer,
+            control_percent=strategy.control_group_percent,
+            paused=strategy.paused,
+            channel_steps=channel_steps,
+        )
+
+    def _read_open_invoices(self, company):
+        """``{commercial partner id: [planner.Invoice]}`` of open customer invoices."""
+        self.env["account.move"].flush_model()
+        self.env.cr.execute(SQL("""
+            SELECT move.id, move.commercial_partner_id, move.invoice_date_due, move.amount_residual_signed,
+                   move.collection_state, step.offset_days
+              FROM account_move move
+         LEFT JOIN ar_collection_step step ON step.id = move.collection_step_id
+             WHERE move.company_id = %s
+               AND move.state = 'posted'
+               AND move.move_type IN ('out_invoice', 'out_receipt')
+               AND move.payment_state IN ('not_paid', 'partial')
+               AND move.invoice_date_due IS NOT NULL
+        """, company.id))
+        invoices = defaultdict(list)
+        for move_id, partner_id, due, residual, state, offset in self.env.cr.fetchall():
+            invoices[partner_id].append(planner.Invoice(move_id, partner_id, due, float(residual), state or "normal",
+                                                        offset))
+        return invoices
+
+    def _read_customers(self, company, partner_ids, strategies, today):
+        if not partner_ids:
+            return {}
+        self.env["res.partner"].flush_model()
+        key = str(company.id)
+        self.env.cr.execute(SQL("""
+            SELECT p.id, (p.collection_segment_id->>%(key)s)::int, COALESCE((p.collection_paused->>%(key)s)::bool, FALSE),
+                   p.collection_preferred_channel, p.collection_no_email, p.collection_no_sms, p.collection_no_call,
+                   p.collection_no_letter, COALESCE(contact.email, p.email), COALESCE(p.mobile, p.phone),
+                   p.country_id, country.code, p.tz, COALESCE((p.collection_risk_score->>%(key)s)::int, 0)
+              FROM res_partner p
+         LEFT JOIN res_partner contact ON contact.id = p.collection_contact_id
+         LEFT JOIN res_country country ON country.id = p.country_id
+             WHERE p.id = ANY(%(ids)s)
+        """, key=key, ids=partner_ids))
+        rows = self.env.cr.fetchall()
+        strategy_of_segment = self._strategy_of_segment(company)
+        default_strategy = company.collection_strategy_id.id
+        channels_of_country = self._allowed_channels_by_country(company)
+        touches = self._read_touch_dates(company, today, strategies)
+        now_utc = pytz.utc.localize(fields.Datetime.now())
+        default_tz = company.partner_id.tz or "UTC"
+        customers = {}
+        for (pid, segment_id, paused, preferred, no_email, no_sms, no_call, no_letter, email, phone,
+             country_id, country_code, tz, risk) in rows:
+            strategy_id = strategy_of_segment.get(segment_id) or default_strategy
+            strategy = strategies.get(strategy_id)
+            refused = {channel for channel, refused in (("email", no_email), ("sms", no_sms), ("call", no_call),
+                                                         ("letter", no_letter)) if refused}
+            customers[pid] = planner.Customer(
+                id=pid,
+                strategy_id=strategy_id,
+                paused=paused,
+                contact=guardrails.Contactability(
+                    do_not_contact=frozenset(refused),
+                    allowed_channels=channels_of_country.get(country_id, channels_of_country[None]),
+                    has_email=bool(email),
+                    has_valid_mobile=bool(phone) and self._is_valid_phone(phone, country_code),
+                ),
+                touch_dates=tuple(touches.get(pid, ())),
+                risk_score=risk,
+                preferred_channel=preferred,
+                local_now=self._local_now(now_utc, tz or default_tz),
+                tz=tz if tz in pytz.all_timezones_set else default_tz,
+                is_control=bool(strategy) and planner.in_control_group(pid, company.id, strategy.control_percent),
+            )
+        return customers
+
+    def _strategy_of_segment(self, company):
+        segments = self.env["ar.collection.segment"].search_read(
+            [("company_id", "=", company.id)], ["strategy_id"])
+        return {segment["id"]: segment["strategy_id"] and segment["strategy_id"][0] for segment in segments}
+
+    def _allowed_channels_by_country(self, company):
+        """``{country id: allowed channels}``; key ``None`` holds the company default."""
+        Profile = self.env["ar.collection.compliance.profile"]
+        profiles = Profile.search([("company_id", "in", (company.id, False)), ("country_id", "!=", False)],
+                                  order="company_id")
+        allowed = {None: frozenset(company.collection_compliance_profile_id.allowed_channels()
+                                   if company.collection_compliance_profile_id else guardrails.TOUCH_CHANNELS)}
+        for profile in profiles:
+            allowed.setdefault(profile.country_id.id, frozenset(profile.allowed_channels()))
+        return allowed
+
+    def _read_touch_dates(self, company, today, strategies):
+        """Dates of the contacts done or planned per customer, over the longest touch period."""
+        period = max((strategy.limits.touch_period_days for strategy in strategies.values()), default=30)
+        self.env["ar.collection.action"].flush_model()
+        self.env.cr.execute(SQL("""
+            SELECT partner_id, ARRAY_AGG(COALESCE(done_date, scheduled_date)::date)
+              FROM ar_collection_action
+             WHERE company_id = %s
+               AND state IN ('planned', 'to_approve', 'done')
+               AND COALESCE(done_date, scheduled_date) >= %s
+          GROUP BY partner_id
+        """, company.id, today - timedelta(days=period)))
+        return dict(self.env.cr.fetchall())
+
+    @staticmethod
+    def _is_valid_phone(number, country_code):
+        try:
+            parsed = phonenumbers.parse(number, country_code or None)
+        except phonenumbers.NumberParseException:
+            return False
+        return phonenumbers.is_valid_number(parsed)
+
+    @staticmethod
+    def _local_now(now_utc, tz_name):
+        try:
+            return now_utc.astimezone(pytz.timezone(tz_name)).replace(tzinfo=None)
+        except pytz.UnknownTimeZoneError:
+            return now_utc.replace(tzinfo=None)
+
+    # ------------------------------------------------------------------
+    # Writing decisions in bulk
+    # ------------------------------------------------------------------
+
+    def _write_decisions(self, company, decisions, customers):
+        if not decisions:
+            return
+        collectors = self._read_collectors(company, {decision.partner_id for decision in decisions})
+        inserted = self._insert_actions(company, decisions, customers, collectors)
+        self._insert_action_moves(inserted)
+        self._advance_invoices(inserted)
+        self._insert_decision_events(company, inserted)
+        self.env["ar.collection.action"].invalidate_model()
+        self.env["account.move"].invalidate_model(["collection_step_id", "collection_next_action_date"])
+
+    def _read_collectors(self, company, partner_ids):
+        key = str(company.id)
+        self.env.cr.execute(SQL(
+            "SELECT id, (collection_user_id->>%s)::int FROM res_partner WHERE id = ANY(%s)", key, list(partner_ids)))
+        default = company.collection_user_id.id or None
+        return {pid: user_id or default for pid, user_id in self.env.cr.fetchall()}
+
+    def _insert_actions(self, company, decisions, customers, collectors):
+        """Insert the actions that do not exist yet; return ``[(action id, decision)]``."""
+        now = fields.Datetime.now()
+        uid = self.env.uid
+        by_key = {}
+        rows = []
+        for decision in decisions:
+            key = decision.dedup_key
+            if key in by_key:
+                continue
+            by_key[key] = decision
+            rows.append((
+                key, company.id, decision.partner_id, decision.move_ids[0] if len(decision.move_ids) == 1 else None,
+                decision.strategy_id, decision.step_id, decision.template_step_id, decision.channel, decision.state,
+                self._to_utc(decision.scheduled_local, customers.get(decision.partner_id)) or now,
+                collectors.get(decision.partner_id), ",".join(decision.reasons), self._json(decision.inputs),
+                decision.score, decision.blocked_by, decision.is_control, company.currency_id.id, decision.amount,
+                uid, now, uid, now,
+            ))
+        inserted = []
+        for page in range(0, len(rows), PAGE_SIZE):
+            result = self.env.cr.execute_values("""
+                INSERT INTO ar_collection_action (
+                    dedup_key, company_id, partner_id, move_id, strategy_id, step_id, template_step_id, channel, state,
+                    scheduled_date, user_id, reason_codes, decision_inputs, score, blocked_by, is_control_group,
+                    currency_id, amount_due, create_uid, create_date, write_uid, write_date)
+                VALUES %s
+                ON CONFLICT (dedup_key) DO NOTHING
+                RETURNING id, dedup_key
+            """, rows[page:page + PAGE_SIZE], template=(
+                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s, %s, %s, %s, %s, %s)"),
+                page_size=PAGE_SIZE, fetch=True)
+            inserted.extend((action_id, by_key[key]) for action_id, key in result)
+        return inserted
+
+    @staticmethod
+    def _json(values):
+        return json.dumps(values, default=str)
+
+    @staticmethod
+    def _to_utc(local, customer):
+        """A naive local time of the customer as a naive UTC datetime, as Odoo stores them."""
+        if not local:
+            return None
+        tz = pytz.timezone(customer.tz) if customer and customer.tz else pytz.utc
+        return tz.localize(local).astimezone(pytz.utc).replace(tzinfo=None, microsecond=0)
+
+    def _insert_action_moves(self, inserted):
+        rows = [(action_id, move_id) for action_id, decision in inserted for move_id in decision.move_ids]
+        if rows:
+            self.env.cr.execute_values(
+                "INSERT INTO ar_collection_action_account_move_rel (action_id, move_id) VALUES %s ON CONFLICT DO NOTHING",
+                rows, page_size=PAGE_SIZE)
+
+    def _advance_invoices(self, inserted):
+        """Record the step each invoice reached, so that it is never taken twice."""
+        rows = [(move_id, step_id, decision.scheduled_local.date() if decision.scheduled_local else None)
+                for _action_id, decision in inserted if decision.state != "skipped"
+                for move_id, step_id in decision.advances]
+        if rows:
+            self.env.cr.execute_values("""
+                UPDATE account_move move
+                   SET collection_step_id = v.step_id, collection_next_action_date = v.next_date
+                  FROM (VALUES %s) AS v(id, step_id, next_date)
+                 WHERE move.id = v.id
+            """, rows, template="(%s::int, %s::int, %s::date)", page_size=PAGE_SIZE)
+
+    def _insert_decision_events(self, company, inserted):
+        now = fields.Datetime.now()
+        uid = self.env.uid
+        rows = [(
+            now, "blocked" if decision.blocked_by else "decision",
+            self._event_description(decision), uid, company.id, "ar.collection.action", action_id,
+            decision.partner_id, decision.move_ids[0] if len(decision.move_ids) == 1 else None,
+            ",".join(decision.reasons), decision.blocked_by or f"step:{decision.step_id}",
+            self._json(decision.inputs), decision.state, uid, now, uid, now,
+        ) for action_id, decision in inserted]
+        if rows:
+            self.env.cr.execute_values("""
+                INSERT INTO ar_collection_event (
+                    date, event_type, description, user_id, company_id, res_model, res_id, partner_id, move_id,
+                    reason, rule, payload, new_value, create_uid, create_date, write_uid, write_date)
+                VALUES %s
+            """, rows, template="(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s, %s)",
+                page_size=PAGE_SIZE)
+
+    def _event_description(self, decision):
+        if decision.blocked_by:
+            return self.env._("Blocked by guardrail %s", decision.blocked_by)
+        return self.env._("Planned %(channel)s for %(count)s invoice(s)", channel=decision.channel,
+                          count=len(decision.move_ids))

@@ -1,0 +1,5 @@
+from . import ar_collection_engine_preview
+from . import ar_collection_engine_preview_line
+from . import ar_collection_call_log
+from . import ar_collection_override
+from . import ar_collection_agenda_bulk
