@@ -1,24 +1,11 @@
-import importlib.util
-import sys
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-ML_DIR = Path(__file__).resolve().parents[2] / "addons" / "ar_collections_ml" / "ml"
+from conftest import ADDONS_DIR, load_package
 
-
-def _load_ml():
-    spec = importlib.util.spec_from_file_location(
-        "ar_collections_ml_pkg", ML_DIR / "__init__.py", submodule_search_locations=[str(ML_DIR)])
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-ml = _load_ml()
+ml = load_package(ADDONS_DIR / "ar_collections_ml" / "ml", "ar_collections_ml_pkg")
 features, delay_model = ml.features, ml.delay_model
 
 
