@@ -34,6 +34,7 @@
         "views/res_config_settings_views.xml",
         "wizard/ar_collection_engine_preview_views.xml",
         "views/ar_collections_menus.xml",
+        "views/ar_promise_report_views.xml",
         "views/ar_collection_agenda_views.xml",
     ],
     "demo": [

@@ -3,7 +3,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from conftest import ADDONS_DIR, load_package
+from addon_packages import ADDONS_DIR, load_package
 
 ml = load_package(ADDONS_DIR / "ar_collections_ml" / "ml", "ar_collections_ml_pkg")
 features, delay_model = ml.features, ml.delay_model

@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from conftest import engine
+from addon_packages import engine
 
 planner, guardrails, scoring = engine.planner, engine.guardrails, engine.scoring
 TODAY = date(2026, 3, 11)  # a Wednesday
@@ -116,6 +116,22 @@ def test_blocked_channel_falls_back_or_blocks():
     assert (decision.state, decision.blocked_by) == ("skipped", guardrails.NO_PHONE)
 
 
+def test_bounced_email_and_wrong_number_fall_back_to_other_channels():
+    bounced = customer(contact=guardrails.Contactability(email_bounced=True))
+    decision, = run([invoice(1, 6)], customers={100: bounced})
+    assert (decision.channel, decision.template_step_id) == ("letter", 5)
+    assert "FALLBACK_CHANNEL" in decision.reasons
+    wrong_number = customer(contact=guardrails.Contactability(wrong_number=True))
+    decision, = run([invoice(1, 20)], customers={100: wrong_number})
+    assert decision.channel == "email"
+    decision, = run([invoice(1, 35)], customers={100: wrong_number})
+    assert decision.channel == "email", "no call task for a number known to be wrong"
+    unreachable = customer(contact=guardrails.Contactability(wrong_number=True, email_bounced=True,
+                                                             allowed_channels=frozenset({"email", "sms"})))
+    decision, = run([invoice(1, 20)], customers={100: unreachable})
+    assert (decision.state, decision.blocked_by) == ("skipped", guardrails.WRONG_NUMBER)
+
+
 def test_compliance_profile_forbids_channel():
     no_sms_country = customer(contact=guardrails.Contactability(allowed_channels=frozenset({"email", "letter"})))
     decision, = run([invoice(1, 20)], customers={100: no_sms_country})
@@ -167,3 +183,35 @@ def test_control_group_is_stable_and_proportional():
 
 def test_customers_without_strategy_are_ignored():
     assert run([invoice(1, 20)], customers={100: customer(strategy_id=None)}) == []
+
+
+def escalations(invoices, threshold, customers=None, **kwargs):
+    by_customer = {}
+    for inv in invoices:
+        by_customer.setdefault(inv.partner_id, []).append(inv)
+    return planner.threshold_escalations(TODAY, {10: strategy(escalation=threshold)},
+                                         customers or {100: customer()}, by_customer, **kwargs)
+
+
+def test_threshold_escalation_on_amount_or_age():
+    by_amount = planner.Threshold("manager", amount=1000.0)
+    assert escalations([invoice(1, 10, 600.0), invoice(2, 3, 300.0)], by_amount) == []
+    escalation, = escalations([invoice(1, 10, 600.0), invoice(2, 3, 400.0), invoice(3, -5, 5000.0)], by_amount)
+    assert (escalation.level, escalation.move_ids, escalation.reasons) == ("manager", [1, 2],
+                                                                           ["OVER_AMOUNT_THRESHOLD"])
+    assert escalation.inputs["overdue_amount"] == 1000.0
+    by_age = planner.Threshold("director", days=90)
+    assert escalations([invoice(1, 89)], by_age) == []
+    escalation, = escalations([invoice(1, 90), invoice(2, 10)], by_age)
+    assert (escalation.level, escalation.reasons, escalation.inputs["days_overdue"]) == (
+        "director", ["OVER_AGE_THRESHOLD"], 90)
+
+
+def test_threshold_escalation_happens_once_and_ignores_held_invoices():
+    threshold = planner.Threshold("manager", amount=500.0)
+    assert escalations([invoice(1, 10, 900.0, collection_state="disputed")], threshold) == []
+    assert escalations([invoice(1, 10, 900.0), invoice(2, 20, 50.0, collection_state="escalated")],
+                       threshold) == []
+    assert escalations([invoice(1, 10, 900.0)], threshold, engine_paused=True) == []
+    assert escalations([invoice(1, 10, 900.0)], threshold, customers={100: customer(paused=True)}) == []
+    assert escalations([invoice(1, 10, 900.0)], None) == []

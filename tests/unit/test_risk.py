@@ -1,4 +1,4 @@
-from conftest import engine
+from addon_packages import engine
 
 risk = engine.risk
 

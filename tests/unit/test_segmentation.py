@@ -1,6 +1,6 @@
 import pytest
 
-from conftest import engine
+from addon_packages import engine
 
 segmentation = engine.segmentation
 Rule, Segment = segmentation.Rule, segmentation.Segment

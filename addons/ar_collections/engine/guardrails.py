@@ -18,6 +18,8 @@ DO_NOT_CONTACT = "DO_NOT_CONTACT"
 CHANNEL_NOT_ALLOWED = "CHANNEL_NOT_ALLOWED"
 NO_EMAIL = "NO_EMAIL"
 NO_PHONE = "NO_PHONE"
+EMAIL_BOUNCED = "EMAIL_BOUNCED"
+WRONG_NUMBER = "WRONG_NUMBER"
 NO_TEMPLATE = "NO_TEMPLATE"
 
 # Channels that contact the customer (a call task or a portal notice is
@@ -42,6 +44,8 @@ class Contactability:
     allowed_channels: frozenset = TOUCH_CHANNELS  # by the compliance profile
     has_email: bool = True
     has_valid_mobile: bool = True
+    email_bounced: bool = False     # the last email bounced, or the address is blacklisted
+    wrong_number: bool = False      # a collector reached the wrong person on the phone
 
 
 def customer_block(limits, overdue_amount, touches_in_period, last_touch, today, paused_by=None):
@@ -65,8 +69,13 @@ def channel_block(channel, contact, has_template=True):
         return CHANNEL_NOT_ALLOWED
     if not has_template:
         return NO_TEMPLATE
-    if channel == "email" and not contact.has_email:
-        return NO_EMAIL
+    if channel == "email":
+        if not contact.has_email:
+            return NO_EMAIL
+        if contact.email_bounced:
+            return EMAIL_BOUNCED
+    if channel in ("sms", "call") and contact.wrong_number:
+        return WRONG_NUMBER
     if channel == "sms" and not contact.has_valid_mobile:
         return NO_PHONE
     return None

@@ -35,6 +35,7 @@ class Strategy:
     control_percent: float = 0.0
     paused: bool = False
     channel_steps: dict = field(default_factory=dict)  # channel -> step id holding a template for it
+    escalation: "Threshold" = None     # escalate the account past an overdue amount or age
 
     def step_for_days(self, days_from_due):
         """The latest step whose offset has been reached, or ``None``."""
@@ -44,6 +45,22 @@ class Strategy:
                 break
             reached = step
         return reached
+
+
+@dataclass(frozen=True)
+class Threshold:
+    level: str                         # who takes over: collector, manager or director
+    amount: float = 0.0                # overdue amount (company currency) from which to escalate; 0 = none
+    days: int = 0                      # days overdue of the oldest invoice from which to escalate; 0 = none
+
+
+@dataclass(frozen=True)
+class Escalation:
+    partner_id: int
+    level: str
+    move_ids: list
+    reasons: list
+    inputs: dict
 
 
 @dataclass(frozen=True)
@@ -206,3 +223,45 @@ def _allowed_candidates(strategy, customer, step):
                 candidates.append(Candidate(channel, strategy.channel_steps[channel], False))
                 break
     return candidates, first_block
+
+
+def threshold_escalations(today, strategies, customers, invoices_by_customer, engine_paused=False):
+    """Accounts whose overdue amount or age passed their strategy's threshold, escalated once.
+
+    Only invoices still in the dunning flow count (not disputed, promised or
+    paused); an account with an invoice already escalated is left alone, so a
+    daily run escalates each account once.
+    """
+    if engine_paused:
+        return []
+    escalations = []
+    for partner_id, invoices in invoices_by_customer.items():
+        customer = customers.get(partner_id)
+        strategy = customer and strategies.get(customer.strategy_id)
+        if not strategy or not strategy.escalation or strategy.paused or customer.paused:
+            continue
+        overdue = [invoice for invoice in invoices
+                   if invoice.due_date < today and invoice.collection_state not in HOLD_STATES]
+        if not overdue or any(invoice.collection_state == "escalated" for invoice in overdue):
+            continue
+        escalation = _threshold_escalation(today, strategy.escalation, customer, overdue)
+        if escalation:
+            escalations.append(escalation)
+    return escalations
+
+
+def _threshold_escalation(today, threshold, customer, overdue):
+    amount = round(sum(invoice.residual for invoice in overdue), 2)
+    days = max((today - invoice.due_date).days for invoice in overdue)
+    reasons = []
+    if threshold.amount and amount >= threshold.amount:
+        reasons.append("OVER_AMOUNT_THRESHOLD")
+    if threshold.days and days >= threshold.days:
+        reasons.append("OVER_AGE_THRESHOLD")
+    if not reasons:
+        return None
+    return Escalation(
+        partner_id=customer.id, level=threshold.level, move_ids=sorted(invoice.id for invoice in overdue),
+        reasons=reasons, inputs={"overdue_amount": amount, "days_overdue": days,
+                                 "threshold_amount": threshold.amount, "threshold_days": threshold.days},
+    )

@@ -11,6 +11,7 @@ from . import ar_collection_segment_rule
 from . import ar_collection_action
 from . import ar_collection_engine
 from . import ar_collection_escalation
+from . import mail_notification
 from . import ar_dispute_reason
 from . import ar_dispute
 from . import ar_promise

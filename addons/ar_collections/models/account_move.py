@@ -1,6 +1,7 @@
 import logging
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -52,10 +53,17 @@ class AccountMove(models.Model):
         "0 while it is within the first one.")
 
     def write(self, vals):
+        if "collection_hold_state" in vals:
+            self._collection_check_hold_rights()
         result = super().write(vals)
         if STATE_INPUTS & set(vals):
             self._collection_recompute_state()
         return result
+
+    def _collection_check_hold_rights(self):
+        """A hold is a manager's decision (escalations set it as the system)."""
+        if not self.env.su and not self.env.user.has_group("ar_collections.group_ar_collections_manager"):
+            raise AccessError(self.env._("Only a collections manager can put an invoice on hold or release it."))
 
     def _collection_target_state(self):
         self.ensure_one()

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import phonenumbers
 import psycopg2
+import pytz
 from psycopg2.errors import LockNotAvailable
 from markupsafe import Markup
 
@@ -11,6 +12,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date
 from odoo.tools.pdf import merge_pdf
 
+from ..engine import guardrails
 from .ar_collection_step import CHANNELS
 
 _logger = logging.getLogger(__name__)
@@ -87,6 +89,9 @@ class ArCollectionAction(models.Model):
     printed = fields.Boolean(readonly=True, copy=False, tracking=True,
                              help="The letter was printed and posted.")
     printed_date = fields.Datetime(readonly=True, copy=False)
+    sent_message_ids = fields.Many2many(
+        "mail.message", "ar_collection_action_sent_message_rel", "action_id", "message_id", string="Sent Messages",
+        readonly=True, copy=False, help="The emails and text messages the action sent; a bounce fails the action.")
     dedup_key = fields.Char(readonly=True, copy=False,
                             help="Customer, step, invoices and outcome: the engine never records the same twice.")
     _audit_fields = ("state", "user_id")
@@ -179,10 +184,29 @@ class ArCollectionAction(models.Model):
     def action_retry(self):
         """Give failed actions three new attempts, from the next run of the engine."""
         self._check_state(("failed",), self.env._("retried"))
-        self.with_context(ar_collection_reason=self.env._("Retry requested")).write({
-            "state": "planned", "scheduled_date": fields.Datetime.now(), "attempt_count": 0})
+        now = fields.Datetime.now()
+        for action in self.with_context(ar_collection_reason=self.env._("Retry requested")):
+            action.write({"state": "planned", "scheduled_date": action._next_allowed_time(now), "attempt_count": 0})
         self.env["ar.collection.engine"]._trigger_run()
         return True
+
+    def _next_allowed_time(self, moment):
+        """``moment`` (naive UTC) moved out of the strategy's quiet days and hours, in the customer's time zone."""
+        self.ensure_one()
+        if not self.strategy_id:
+            return moment
+        tz = pytz.timezone(self._customer_tz())
+        local = pytz.utc.localize(moment).astimezone(tz).replace(tzinfo=None)
+        allowed = guardrails.next_send_time(self.strategy_id._guardrail_limits(), local)
+        if allowed == local:
+            return moment
+        return tz.localize(allowed).astimezone(pytz.utc).replace(tzinfo=None, microsecond=0)
+
+    def _customer_tz(self):
+        for name in (self.partner_id.tz, self.company_id.partner_id.tz):
+            if name in pytz.all_timezones_set:
+                return name
+        return "UTC"
 
     def action_mark_printed(self):
         letters = self.filtered(lambda action: action.letter_attachment_id and not action.printed)
@@ -365,11 +389,38 @@ class ArCollectionAction(models.Model):
         self._audit_log("failed", description=self.env._("%s failed", self._channel_label()), reason=message,
                         new_value=f"{attempts}/{MAX_ATTEMPTS}")
         if attempts < MAX_ATTEMPTS:
-            retry_at = fields.Datetime.now() + RETRY_DELAYS[attempts - 1]
+            retry_at = self._next_allowed_time(fields.Datetime.now() + RETRY_DELAYS[attempts - 1])
             self.with_context(ar_collection_reason=self.env._(
                 "Attempt %(next)s of %(max)s", next=attempts + 1, max=MAX_ATTEMPTS,
             )).write({"state": "planned", "scheduled_date": retry_at})
             self.env["ar.collection.engine"]._trigger_run(at=retry_at)
+
+    @api.model
+    def _collection_delivery_failed(self, notifications):
+        """Fail the done actions whose email or text message to the customer bounced or could not be sent.
+
+        The message went out, so the action is not retried by itself: it shows
+        in the failed actions, with the reason, for a person to fix the address
+        and retry; a bounced address also stops the engine from emailing again.
+        """
+        actions = self.search([("sent_message_ids", "in", notifications.mail_message_id.ids), ("state", "=", "done")])
+        for action in actions:
+            failed = notifications.filtered(
+                lambda notif: notif.mail_message_id in action.sent_message_ids
+                and notif.res_partner_id.commercial_partner_id == action.partner_id.commercial_partner_id)
+            if failed:
+                action._record_delivery_failure(failed[0])
+
+    def _record_delivery_failure(self, notification):
+        kinds = dict(notification._fields["failure_type"]._description_selection(self.env))
+        message = self.env._(
+            "%(channel)s to %(recipient)s not delivered: %(why)s", channel=self._channel_label(),
+            recipient=notification.res_partner_id.display_name,
+            why=notification.failure_reason or kinds.get(notification.failure_type) or notification.notification_status)
+        self.with_context(ar_collection_reason=message).write({"state": "failed", "failure_reason": message})
+        self._audit_log("failed", description=self.env._("%s not delivered", self._channel_label()), reason=message,
+                        rule="delivery", payload={"notification_status": notification.notification_status,
+                                                  "failure_type": notification.failure_type})
 
     def _failure_message(self, error):
         if isinstance(error, UserError):
@@ -451,7 +502,8 @@ class ArCollectionAction(models.Model):
         for record in self._template_records(template, moves):
             action._ensure_portal_tokens(record)
             attachments = action._email_attachments(step, record, moves)
-            action._post_template(record, template, recipient, attachments=attachments)
+            messages = action._post_template(record, template, recipient, attachments=attachments)
+            self.sent_message_ids = [Command.link(message.id) for message in messages]
 
     @api.model
     def _post_template(self, record, template, recipient, attachments=None):
@@ -514,9 +566,10 @@ class ArCollectionAction(models.Model):
         number = self._sms_number(recipient)
         action = self._rendering_env(self._lang(recipient))
         for record in action._template_records(template, moves):
-            record._message_sms_with_template(
+            message = record._message_sms_with_template(
                 template=template, partner_ids=recipient.ids, sms_pid_to_number={recipient.id: number},
                 put_in_queue=True)
+            self.sent_message_ids = [Command.link(message.id)]
 
     def _sms_number(self, recipient):
         """The recipient's mobile (else phone) number in E.164 format, checked for their country."""

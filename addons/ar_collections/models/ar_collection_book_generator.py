@@ -27,12 +27,11 @@ from operator import itemgetter
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import float_round
+from odoo.tools import SQL, float_round
 
 _logger = logging.getLogger(__name__)
 
 NULL = r"\N"  # NULL in PostgreSQL's COPY text format
-COPY_PAGE = 50_000  # rows sent per COPY statement
 
 # ---------------------------------------------------------------------------
 # What customers look like
@@ -418,7 +417,7 @@ class ArCollectionBookGenerator(models.AbstractModel):
         if not self.env.is_system():
             # Documents are written in SQL, past the access rights: administrators only.
             raise AccessError(self.env._("Only administrators can generate a receivable book."))
-        company = company or self.env.company
+        company = self.env["res.company"].browse(company) if isinstance(company, int) else company or self.env.company
         return self.with_company(company)._generate(
             company, customers, years, invoices_per_customer_year, seed, currencies, countries,
             fields.Date.to_date(today) if today else fields.Date.context_today(self))
@@ -958,19 +957,26 @@ class ArCollectionBookGenerator(models.AbstractModel):
             payment.name = self._next_name(setup, setup.bank_journal, "entry", payment.date, counters, formats)
 
     def _next_name(self, setup, journal, move_type, day, counters, formats):
-        key = (move_type, day.year, day.month)  # the move type tells the journal
+        # The move type tells the journal; numbering restarts at most monthly, and yearly in general.
+        key = (move_type, day.year, day.month)
         if key not in formats:
-            Move = self.env["account.move"].with_context(is_payment=move_type == "entry"
-                                                         and journal.payment_sequence)
-            probe = Move.new({"journal_id": journal.id, "company_id": setup.company_id, "move_type": move_type,
-                              "date": day, "invoice_date": day if move_type != "entry" else False})
-            format_string, values = probe._get_next_sequence_format()
-            period = format_string.format(**{**values, "seq": 0})
+            formats[key] = formats.get((move_type, day.year)) or self._sequence_format(setup, journal, move_type, day)
+            format_string, values, period, reset = formats[key]
             counters.setdefault(period, values["seq"])
-            formats[key] = (format_string, values, period)
-        format_string, values, period = formats[key]
+            if reset in ("year", "never"):
+                formats[(move_type, day.year)] = formats[key]
+        format_string, values, period, _reset = formats[key]
         counters[period] += 1
         return format_string.format(**{**values, "seq": counters[period]})
+
+    def _sequence_format(self, setup, journal, move_type, day):
+        """How the sequence mixin would number a move of ``move_type`` dated ``day``, and when it restarts."""
+        Move = self.env["account.move"].with_context(is_payment=move_type == "entry" and journal.payment_sequence)
+        probe = Move.new({"journal_id": journal.id, "company_id": setup.company_id, "move_type": move_type,
+                          "date": day, "invoice_date": day if move_type != "entry" else False})
+        format_string, values = probe._get_next_sequence_format()
+        period = format_string.format(**{**values, "seq": 0})
+        return format_string, values, period, probe._deduce_sequence_number_reset(period)
 
     # ------------------------------------------------------------------
     # Writing the book (bulk SQL)
@@ -993,7 +999,19 @@ class ArCollectionBookGenerator(models.AbstractModel):
         self._write_lines(setup, book, writer)
         self._write_partials(setup, book, writer)
         self._write_followers(book, writer)
+        self._analyze_book_tables()
         return writer.rows
+
+    def _analyze_book_tables(self):
+        """Refresh the planner statistics of the tables just filled.
+
+        Without it, PostgreSQL plans the next queries for the tables as they
+        were (nearly empty) and nested loops over thousands of rows take
+        minutes; ANALYZE also counts the rows of the running transaction.
+        """
+        for table in ("account_move", "account_move_line", "account_partial_reconcile", "account_full_reconcile",
+                      "account_payment", "res_partner"):
+            self.env.cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
 
     def _assign_ids(self, book):
         documents, payments = book.documents, book.payments
@@ -1389,37 +1407,49 @@ class SequenceSplitter:
 
 
 class BookWriter:
-    """Writes rows with ``COPY``, by pages; keeps count of the rows written."""
+    """Writes rows with ``COPY``; keeps count of the rows written."""
 
     def __init__(self, cr):
         self.cr = cr
         self.rows = 0
 
     def copy(self, table, columns, rows, defaults=None):
-        """Write ``rows`` (tuples of values already in COPY text format, or plain ints and dates)."""
-        defaults = defaults or {}
-        columns = (*columns, *defaults)
-        suffix = "".join(f"\t{self._text(value)}" for value in defaults.values())
-        query = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-        buffer, count = io.StringIO(), 0
-        for row in rows:
-            buffer.write("\t".join(map(str, row)))
-            buffer.write(suffix)
-            buffer.write("\n")
-            count += 1
-            if count % COPY_PAGE == 0:
-                self._send(query, buffer)
-                buffer = io.StringIO()
-        self._send(query, buffer)
-        self.rows += count
+        """Write ``rows``: tuples of values in COPY text format (ints and dates are fine as they are).
 
-    def _send(self, query, buffer):
-        if buffer.tell():
-            buffer.seek(0)
-            self.cr.copy_expert(query, buffer)
+        ``defaults`` maps further columns to the value every row has.
+        """
+        defaults = defaults or {}
+        suffix = "".join(f"\t{self._text(value)}" for value in defaults.values()) + "\n"
+        stream = CopyStream("\t".join(map(str, row)) + suffix for row in rows)
+        self.cr.copy_expert(f"COPY {table} ({', '.join((*columns, *defaults))}) FROM STDIN", stream)
+        self.rows += stream.lines
 
     @staticmethod
     def _text(value):
         if value is True or value is False:
             return copy_bool(value)
         return escape_copy(str(value))
+
+
+class CopyStream(io.TextIOBase):
+    """A file COPY reads lines from as they are produced.
+
+    PostgreSQL ingests each chunk while the next one is being prepared,
+    so that the book is written on both cores, and never held in memory.
+    """
+
+    CHUNK = 1 << 16
+
+    def __init__(self, lines):
+        self.pending = lines
+        self.lines = 0
+
+    def read(self, size=-1):
+        chunk, length = [], 0
+        for line in self.pending:
+            chunk.append(line)
+            length += len(line)
+            if length >= self.CHUNK:
+                break
+        self.lines += len(chunk)
+        return "".join(chunk)

@@ -7,7 +7,7 @@ import phonenumbers
 import pytz
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount
 
 from ..engine import guardrails, planner, scoring
 
@@ -52,10 +52,12 @@ class ArCollectionEngine(models.AbstractModel):
         strategies = self._read_strategies(company)
         invoices = self._read_open_invoices(company)
         customers = self._read_customers(company, list(invoices), strategies, today)
-        decisions = planner.plan(today, strategies, customers, invoices, self._get_scorer(),
-                                 engine_paused=company.collection_engine_paused)
+        paused = company.collection_engine_paused
+        decisions = planner.plan(today, strategies, customers, invoices, self._get_scorer(), engine_paused=paused)
         if not dry_run:
             self._write_decisions(company, decisions, customers)
+            self._escalate_over_thresholds(
+                company, planner.threshold_escalations(today, strategies, customers, invoices, engine_paused=paused))
         return decisions
 
     @api.model
@@ -101,19 +103,14 @@ class ArCollectionEngine(models.AbstractModel):
             id=strategy.id,
             steps=tuple(planner.Step(step.id, step.offset_days, step.channel, step.needs_approval,
                                      step.escalate_to or None) for step in steps),
-            limits=guardrails.Limits(
-                max_touches=strategy.max_touches,
-                touch_period_days=strategy.touch_period_days or 30,
-                min_gap_days=strategy.min_gap_days,
-                quiet_weekdays=frozenset(strategy.quiet_weekday_ids.mapped("number")),
-                quiet_hour_start=strategy.quiet_hour_start,
-                quiet_hour_end=strategy.quiet_hour_end,
-                min_overdue_amount=strategy.min_overdue_amount,
-            ),
+            limits=strategy._guardrail_limits(),
             consolidate=strategy.consolidate_per_customer,
             control_percent=strategy.control_group_percent,
             paused=strategy.paused,
             channel_steps=channel_steps,
+            escalation=planner.Threshold(strategy.threshold_escalate_to, strategy.escalation_amount,
+                                         strategy.escalation_days)
+            if strategy.threshold_escalate_to and (strategy.escalation_amount or strategy.escalation_days) else None,
         )
 
     def _read_open_invoices(self, company):
@@ -140,14 +137,18 @@ class ArCollectionEngine(models.AbstractModel):
         if not partner_ids:
             return {}
         self.env["res.partner"].flush_model()
+        self.env["mail.blacklist"].flush_model()
         key = str(company.id)
         self.env.cr.execute(SQL("""
             SELECT p.id, (p.collection_segment_id->>%(key)s)::int, COALESCE((p.collection_paused->>%(key)s)::bool, FALSE),
                    p.collection_preferred_channel, p.collection_no_email, p.collection_no_sms, p.collection_no_call,
-                   p.collection_no_letter, COALESCE(contact.email, p.email), COALESCE(p.mobile, p.phone),
-                   p.country_id, country.code, p.tz, COALESCE((p.collection_risk_score->>%(key)s)::int, 0)
+                   p.collection_no_letter, recipient.email, COALESCE(p.mobile, p.phone),
+                   p.country_id, country.code, p.tz, COALESCE((p.collection_risk_score->>%(key)s)::int, 0),
+                   recipient.message_bounce > 0 OR blacklist.id IS NOT NULL, p.collection_phone_invalid IS TRUE
               FROM res_partner p
-         LEFT JOIN res_partner contact ON contact.id = p.collection_contact_id
+         LEFT JOIN res_partner contact ON contact.id = p.collection_contact_id AND contact.email IS NOT NULL
+              JOIN res_partner recipient ON recipient.id = COALESCE(contact.id, p.id)
+         LEFT JOIN mail_blacklist blacklist ON blacklist.email = recipient.email_normalized AND blacklist.active
          LEFT JOIN res_country country ON country.id = p.country_id
              WHERE p.id = ANY(%(ids)s)
         """, key=key, ids=partner_ids))
@@ -160,7 +161,7 @@ class ArCollectionEngine(models.AbstractModel):
         default_tz = company.partner_id.tz or "UTC"
         customers = {}
         for (pid, segment_id, paused, preferred, no_email, no_sms, no_call, no_letter, email, phone,
-             country_id, country_code, tz, risk) in rows:
+             country_id, country_code, tz, risk, email_bounced, wrong_number) in rows:
             strategy_id = strategy_of_segment.get(segment_id) or default_strategy
             strategy = strategies.get(strategy_id)
             refused = {channel for channel, refused in (("email", no_email), ("sms", no_sms), ("call", no_call),
@@ -174,6 +175,8 @@ class ArCollectionEngine(models.AbstractModel):
                     allowed_channels=channels_of_country.get(country_id, channels_of_country[None]),
                     has_email=bool(email),
                     has_valid_mobile=bool(phone) and self._is_valid_phone(phone, country_code),
+                    email_bounced=bool(email) and email_bounced,
+                    wrong_number=wrong_number,
                 ),
                 touch_dates=tuple(touches.get(pid, ())),
                 risk_score=risk,
@@ -336,6 +339,31 @@ class ArCollectionEngine(models.AbstractModel):
                 VALUES %s
             """, rows, template="(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s, %s)",
                 page_size=PAGE_SIZE)
+
+    def _escalate_over_thresholds(self, company, escalations):
+        """Hand the accounts past their strategy's amount or age threshold to the next level."""
+        if not escalations:
+            return
+        Escalation = self.env["ar.collection.escalation"]
+        partners = self.env["res.partner"].browse([escalation.partner_id for escalation in escalations])
+        moves = self.env["account.move"].browse([move_id for escalation in escalations
+                                                 for move_id in escalation.move_ids])
+        partners.fetch(["name", "commercial_partner_id"])
+        moves.fetch(["name", "invoice_date_due", "amount_residual", "currency_id", "collection_hold_state"])
+        for escalation, partner in zip(escalations, partners):
+            Escalation._escalate_customer(
+                company, partner, escalation.level, moves.browse(escalation.move_ids),
+                reason=self._threshold_reason(company, escalation), payload={
+                    "reasons": escalation.reasons, **escalation.inputs})
+
+    def _threshold_reason(self, company, escalation):
+        inputs = escalation.inputs
+        amount = format_amount(self.env, inputs["overdue_amount"], company.currency_id)
+        if "OVER_AMOUNT_THRESHOLD" in escalation.reasons:
+            return self.env._("%(amount)s overdue, past the threshold of %(threshold)s.", amount=amount,
+                              threshold=format_amount(self.env, inputs["threshold_amount"], company.currency_id))
+        return self.env._("The oldest invoice is %(days)s days overdue, past the threshold of %(threshold)s days.",
+                          days=inputs["days_overdue"], threshold=inputs["threshold_days"])
 
     def _event_description(self, decision):
         if decision.blocked_by:

@@ -36,16 +36,36 @@ class ArCollectionEscalation(models.AbstractModel):
         """
         company = source.company_id
         partner = source.partner_id.commercial_partner_id
+        user, payload = self._hand_over(company, partner, level, moves, reason, collector=source.user_id)
+        source._audit_log("escalation", **self._event_values(level, reason, payload))
+        return user
+
+    @api.model
+    def _escalate_customer(self, company, partner, level, moves, reason, payload=None):
+        """Escalate ``partner``'s account in ``company`` for a reason of its own (a threshold); return the user."""
+        partner = partner.commercial_partner_id.with_company(company)
+        user, handover = self._hand_over(company, partner, level, moves, reason)
+        values = self._event_values(level, reason, {**(payload or {}), **handover})
+        event = partner._collection_event_values("escalation", values["description"], None, values["new_value"])
+        self.env["ar.collection.event"]._record([{**event, "company_id": company.id, **values}])
+        return user
+
+    @api.model
+    def _hand_over(self, company, partner, level, moves, reason, collector=None):
+        """Hold the invoices, prepare the legal package and give the account to the level's user."""
         label = dict(ESCALATION_LEVELS)[level]
         self._hold(moves, HOLD_BY_LEVEL.get(level), reason or label)
         package = self._legal_package(company, partner) if level == "legal" else self.env["ir.attachment"]
-        user = self._user_for(level, company, partner, source.user_id)
+        user = self._user_for(level, company, partner, collector)
         if user:
             self._schedule_activity(partner, user, label, moves, reason=reason, package=package)
-        source._audit_log(
-            "escalation", description=self.env._("Escalated to %s", label), new_value=label, reason=reason,
-            payload={"level": level, "user_id": user.id, "invoice_ids": moves.ids, "attachment_ids": package.ids})
-        return user
+        return user, {"level": level, "user_id": user.id, "invoice_ids": moves.ids, "attachment_ids": package.ids}
+
+    @api.model
+    def _event_values(self, level, reason, payload):
+        label = dict(ESCALATION_LEVELS)[level]
+        return {"description": self.env._("Escalated to %s", label), "new_value": label, "reason": reason,
+                "payload": payload}
 
     @api.model
     def _hold(self, moves, hold, reason):
@@ -54,7 +74,8 @@ class ArCollectionEscalation(models.AbstractModel):
         rank = HOLD_RANK[hold]
         to_hold = moves.filtered(
             lambda move: move.collection_hold_state in HOLD_RANK and HOLD_RANK[move.collection_hold_state] < rank)
-        to_hold.with_context(ar_collection_reason=reason).write({"collection_hold_state": hold})
+        # Escalating is the system's doing, whoever triggered it (a payment breaking a promise, a run).
+        to_hold.sudo().with_context(ar_collection_reason=reason).write({"collection_hold_state": hold})
 
     @api.model
     def _user_for(self, level, company, partner, collector):

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..engine import guardrails
 from .ar_collection_step import ESCALATION_LEVELS
 
 # A legal handoff always waits for an approval: a broken promise cannot trigger it directly.
@@ -54,6 +55,17 @@ class ArCollectionStrategy(models.Model):
     broken_promise_escalate_to = fields.Selection(
         BROKEN_PROMISE_LEVELS, string="Broken Promise Escalates To", default="manager", tracking=True,
         help="Who takes over the account when a customer breaks a promise to pay. Empty: no escalation.")
+    escalation_amount = fields.Monetary(
+        string="Escalate from Overdue Amount", currency_field="currency_id", tracking=True,
+        help="Escalate a customer's account once its overdue invoices reach this amount (company currency). "
+        "0: no amount threshold.")
+    escalation_days = fields.Integer(
+        string="Escalate from Days Overdue", tracking=True,
+        help="Escalate a customer's account once its oldest overdue invoice is this many days late. "
+        "0: no age threshold.")
+    threshold_escalate_to = fields.Selection(
+        BROKEN_PROMISE_LEVELS, string="Threshold Escalates To", default="manager", tracking=True,
+        help="Who takes over an account past the amount or age threshold.")
 
     @api.depends("step_ids")
     def _compute_step_count(self):
@@ -78,12 +90,34 @@ class ArCollectionStrategy(models.Model):
             if not 0 <= strategy.control_group_percent <= 50:
                 raise ValidationError(self.env._("The control group is between 0% and 50% of the customers."))
 
+    @api.constrains("escalation_amount", "escalation_days", "threshold_escalate_to")
+    def _check_escalation_thresholds(self):
+        for strategy in self:
+            if strategy.escalation_amount < 0 or strategy.escalation_days < 0:
+                raise ValidationError(self.env._("Escalation thresholds cannot be negative."))
+            if (strategy.escalation_amount or strategy.escalation_days) and not strategy.threshold_escalate_to:
+                raise ValidationError(self.env._(
+                    "Strategy %s: say who takes over the accounts past its escalation thresholds.", strategy.name))
+
     @api.constrains("quiet_weekday_ids")
     def _check_quiet_days(self):
         for strategy in self:
             if len(strategy.quiet_weekday_ids) >= 7:
                 raise ValidationError(self.env._(
                     "Strategy %s: with every day quiet, no customer could ever be contacted.", strategy.name))
+
+    def _guardrail_limits(self):
+        """The action limits of the strategy, as the engine's guardrails read them."""
+        self.ensure_one()
+        return guardrails.Limits(
+            max_touches=self.max_touches,
+            touch_period_days=self.touch_period_days or 30,
+            min_gap_days=self.min_gap_days,
+            quiet_weekdays=frozenset(self.quiet_weekday_ids.mapped("number")),
+            quiet_hour_start=self.quiet_hour_start,
+            quiet_hour_end=self.quiet_hour_end,
+            min_overdue_amount=self.min_overdue_amount,
+        )
 
     def is_quiet_hour(self, hour):
         """Whether ``hour`` (a float, local time) falls in the quiet hours, which may span midnight."""

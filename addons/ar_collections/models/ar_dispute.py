@@ -90,8 +90,9 @@ class ArDispute(models.Model):
         return disputes
 
     def write(self, vals):
-        closing = self.filtered(lambda d: d.state == "open") if vals.get("state") in ("resolved", "rejected") \
-            else self.browse()
+        closing = self.browse()
+        if vals.get("state") in ("resolved", "rejected"):
+            closing = self.filtered(lambda d: d.state == "open")
         result = super().write(vals)
         if {"state", "invoice_ids"} & set(vals):
             self.invoice_ids._collection_recompute_state()

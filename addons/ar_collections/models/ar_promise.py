@@ -123,9 +123,9 @@ class ArPromise(models.Model):
     def _collection_escalate_broken(self):
         """Hand each broken promise's account to the level its strategy names."""
         Escalation = self.env["ar.collection.escalation"]
-        for promise in self:
+        for promise in self.filtered("invoice_ids"):
             invoices = promise.invoice_ids
-            level = invoices[:1]._collection_strategy().broken_promise_escalate_to if invoices else "manager"
+            level = invoices[:1]._collection_strategy().broken_promise_escalate_to
             if level:
                 Escalation._escalate(
                     promise, level, invoices.filtered(lambda move: move.payment_state in ("not_paid", "partial")),

@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..engine import risk
+from ..engine.planner import HOLD_STATES
 from .ar_collection_step import CHANNELS
 
 # Behaviour figures stored per company (company-dependent), refreshed in bulk.
@@ -18,6 +19,7 @@ BEHAVIOUR_FIELDS = (
     "collection_oldest_overdue_date",
     "collection_avg_invoice_amount",
     "collection_invoice_count",
+    "collection_promise_kept_rate",
     "collection_risk_score",
     "collection_risk_reasons",
     "collection_figures_date",
@@ -74,6 +76,10 @@ class ResPartner(models.Model):
     collection_avg_invoice_amount = fields.Float(string="Avg. Invoice Amount", company_dependent=True,
                                                  readonly=True, digits="Account")
     collection_invoice_count = fields.Integer(string="Invoices (look-back)", company_dependent=True, readonly=True)
+    collection_promise_kept_rate = fields.Float(
+        string="Promises Kept", company_dependent=True, readonly=True,
+        help="Share of the promises to pay settled in the look-back period that were kept; a partly kept promise "
+             "counts half. Zero when no promise was settled.")
     collection_risk_score = fields.Integer(string="Risk Score", company_dependent=True, readonly=True)
     collection_risk_reasons = fields.Char(string="Risk Reasons", company_dependent=True, readonly=True)
     collection_figures_date = fields.Datetime(string="Figures Updated", company_dependent=True, readonly=True)
@@ -189,7 +195,8 @@ class ResPartner(models.Model):
             rows.append((
                 partner_id, partner_facts["avg_days_late"], partner_facts["late_ratio"],
                 partner_facts["open_balance"], partner_facts["overdue_amount"], oldest,
-                partner_facts["avg_invoice_amount"], partner_facts["invoice_count"], score,
+                partner_facts["avg_invoice_amount"], partner_facts["invoice_count"],
+                partner_facts["promise_kept_rate"], score,
                 risk.format_reasons(reasons), now,
             ))
         self._collection_write_company_values(company, BEHAVIOUR_FIELDS, rows)
@@ -203,8 +210,8 @@ class ResPartner(models.Model):
         history = self._collection_query_payment_history(company, since, partner_filter)
         position = self._collection_query_open_position(company, today, partner_filter)
         volume = self._collection_query_invoice_volume(company, since, partner_filter)
-        broken = self._collection_query_broken_promises(company, since, partners)
-        partner_ids = set(history) | set(position) | set(volume) | set(broken)
+        promises = self._collection_query_promise_outcomes(company, since, partners)
+        partner_ids = set(history) | set(position) | set(volume) | set(promises)
         if partners:
             partner_ids |= set(partners.ids)
         else:
@@ -216,6 +223,7 @@ class ResPartner(models.Model):
             open_balance, overdue, oldest = position.get(partner_id, (0.0, 0.0, None))
             invoice_count, avg_amount = volume.get(partner_id, (0, 0.0))
             country_id, tag_ids, credit_limit = attributes.get(partner_id, (None, (), 0.0))
+            broken_count, kept_rate = promises.get(partner_id, (0, 0.0))
             facts[partner_id] = {
                 "avg_days_late": avg_days_late,
                 "late_ratio": late_count / paid_count if paid_count else 0.0,
@@ -224,7 +232,8 @@ class ResPartner(models.Model):
                 "oldest_overdue_date": oldest,
                 "avg_invoice_amount": avg_amount,
                 "invoice_count": invoice_count,
-                "broken_promises": broken.get(partner_id, 0),
+                "broken_promises": broken_count,
+                "promise_kept_rate": kept_rate,
                 "country_id": country_id,
                 "tag_ids": tag_ids,
                 "credit_limit": credit_limit,
@@ -297,12 +306,14 @@ class ResPartner(models.Model):
         """, company=company.id, since=since, partner_filter=partner_filter))
         return {pid: (count, float(avg or 0.0)) for pid, count, avg in self.env.cr.fetchall()}
 
-    def _collection_query_broken_promises(self, company, since, partners):
-        domain = [("company_id", "=", company.id), ("state", "=", "broken"), ("promise_date", ">=", since)]
+    def _collection_query_promise_outcomes(self, company, since, partners):
+        """Per customer: broken promises and kept rate of the promises settled in the look-back period."""
+        domain = [("company_id", "=", company.id), ("promise_date", ">=", since)]
         if partners:
             domain.append(("partner_id", "in", partners.ids))
-        return {partner.id: count for partner, count in
-                self.env["ar.promise"].sudo()._read_group(domain, ["partner_id"], ["__count"])}
+        groups = self.env["ar.promise.report"].sudo()._read_group(
+            domain, ["partner_id"], ["broken_count:sum", "kept_score:avg"])
+        return {partner.id: (broken, kept_rate or 0.0) for partner, broken, kept_rate in groups}
 
     def _collection_partners_with_figures(self, company):
         """Customers holding figures in ``company``, so that stale figures get reset."""
@@ -402,10 +413,12 @@ class ResPartner(models.Model):
                                                order="invoice_date_due, id")
 
     def _collection_overdue_invoices(self):
+        """Overdue invoices that are still dunned: not disputed, promised, paused, with legal or written off."""
         self.ensure_one()
         today = fields.Date.context_today(self)
         return self._collection_open_documents().filtered(
-            lambda move: move.move_type != "out_refund" and move.invoice_date_due and move.invoice_date_due < today)
+            lambda move: move.move_type != "out_refund" and move.invoice_date_due and move.invoice_date_due < today
+            and move.collection_state not in HOLD_STATES)
 
     def _collection_overdue_totals(self):
         """``[(currency, amount)]``: overdue invoices per currency, open credit notes netted."""

@@ -15,3 +15,4 @@ from . import test_call_log
 from . import test_exceptions
 from . import test_overrides
 from . import test_reply_detection
+from . import test_promise_stats

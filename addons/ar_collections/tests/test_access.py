@@ -97,6 +97,15 @@ class TestAccess(ArCollectionsCommon):
         partner.with_user(self.manager).write({"collection_user_id": self.collector.id})
         self.assertEqual(partner.collection_user_id, self.collector)
 
+    def test_only_managers_hold_invoices(self):
+        with self.assertRaises(AccessError):
+            self.invoice.with_user(self.collector).write({"collection_hold_state": "paused"})
+        self.assertFalse(self.invoice.collection_hold_state)
+        self.invoice.with_user(self.manager).write({"collection_hold_state": "paused"})
+        self.assertEqual(self.invoice.collection_state, "paused")
+        with self.assertRaises(AccessError):
+            self.invoice.with_user(self.collector).write({"collection_hold_state": False})
+
     def test_portal_user_has_no_backoffice_access(self):
         portal = new_test_user(self.env, "ar_portal_access", groups="base.group_portal")
         for model in ("ar.collection.action", "ar.collection.strategy", "ar.collection.segment"):

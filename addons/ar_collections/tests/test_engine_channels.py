@@ -1,6 +1,9 @@
+from datetime import datetime
 from unittest.mock import patch
 
-from odoo import fields
+from freezegun import freeze_time
+
+from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import format_amount, mute_logger
@@ -128,6 +131,96 @@ class TestEngineEmail(ArCollectionsEngineCommon):
             self.Action._execute_due()
         self.assertEqual(action.state, "done")
         self.assertMailMail(self.customer, "outgoing")
+
+    def test_retry_waits_for_the_end_of_quiet_hours(self):
+        self.strategy.write({"quiet_hour_start": 20.0, "quiet_hour_end": 8.0})
+        self.customer.tz = "Europe/Brussels"
+        self._overdue_invoice(1000, 10)
+        self._plan()
+        action = self._actions()
+        self.customer.email = False
+        # 19:30 in Brussels (UTC+1): the retry an hour later would fall in the quiet hours.
+        with freeze_time("2026-03-11 18:30:00"), self.mock_mail_gateway():
+            action.scheduled_date = fields.Datetime.now()
+            self.Action._execute_due()
+        self.assertEqual((action.state, action.attempt_count), ("planned", 1))
+        self.assertEqual(action.scheduled_date, datetime(2026, 3, 12, 7, 0), "08:00 the next day, Brussels time")
+        with freeze_time("2026-03-11 09:00:00"):
+            self.customer.email = "azure.interior@example.com"
+            action.write({"state": "failed"})
+            action.action_retry()
+        self.assertEqual(action.scheduled_date, datetime(2026, 3, 11, 9, 0), "outside quiet hours: at once")
+
+    def _send_reminder(self):
+        self._overdue_invoice(1000, 10)
+        self._plan()
+        action = self._actions()
+        with self.mock_mail_gateway():
+            self.Action._execute_due()
+        self.assertEqual(action.state, "done")
+        self.assertEqual(len(action.sent_message_ids), 1)
+        return action
+
+    def _customer_notification(self, action):
+        return action.sent_message_ids.notification_ids.filtered(lambda n: n.res_partner_id == self.customer)
+
+    def test_bounce_fails_the_action_and_stops_emails(self):
+        action = self._send_reminder()
+        message = action.sent_message_ids
+        # What Odoo's mail gateway does with a bounce of this message.
+        self.env["mail.thread"]._routing_handle_bounce(None, {
+            "bounced_email": self.customer.email_normalized, "bounced_partner": self.customer,
+            "bounced_msg_ids": [message.message_id], "bounced_message": message,
+            "email_from": "MAILER-DAEMON@mail.example.com", "to": "bounce@company.example.com",
+            "message_id": "<bounce-1@mail.example.com>",
+        })
+        self.assertEqual(self._customer_notification(action).notification_status, "bounce")
+        self.assertEqual(action.state, "failed")
+        self.assertIn("not delivered", action.failure_reason)
+        failed = self._events(action, "failed")
+        self.assertEqual((len(failed), failed.rule), (1, "delivery"))
+        self.assertEqual(self.Action._count_due(), 0, "a bounce is not retried blindly")
+        # The next steps reach the customer another way, or not at all: the address bounced.
+        self.strategy.step_ids = [Command.create({
+            "name": "Letter", "offset_days": 20, "channel": "letter",
+            "letter_report_id": self.env.ref("ar_collections.action_report_collection_letter").id,
+        }), Command.create({
+            "name": "Final", "offset_days": 30, "channel": "email",
+            "mail_template_id": self.env.ref("ar_collections.mail_template_final_notice").id,
+        })]
+        self._plan(today=self._day(10))
+        letter = self._actions() - action
+        self.assertEqual((letter.channel, letter.state), ("letter", "planned"))
+        self.customer.collection_no_letter = True
+        self._plan(today=self._day(20))
+        final = self._actions() - action - letter
+        self.assertEqual((final.state, final.blocked_by), ("skipped", "EMAIL_BOUNCED"))
+
+    def test_smtp_failure_fails_the_action(self):
+        action = self._send_reminder()
+        mail = self.env["mail.mail"].sudo().search([("mail_message_id", "in", action.sent_message_ids.ids)])
+        self.assertEqual(len(mail), 1)
+        mail._postprocess_sent_message(success_pids=self.env["res.partner"], failure_reason="550 mailbox unavailable",
+                                       failure_type="mail_smtp")
+        self.assertEqual(action.state, "failed")
+        self.assertIn("550 mailbox unavailable", action.failure_reason)
+        action.action_retry()
+        self.assertEqual(action.state, "planned")
+
+    def test_consolidated_reminder_leaves_out_disputed_invoices(self):
+        invoice = self._overdue_invoice(1000, 10)
+        disputed = self._overdue_invoice(400, 12)
+        self.env["ar.dispute"].create({
+            "partner_id": self.customer.id, "reason_id": self.env["ar.dispute.reason"].search([], limit=1).id,
+            "invoice_ids": disputed.ids, "disputed_amount": 400})
+        self.assertEqual(self.customer._collection_overdue_invoices(), invoice)
+        self.assertEqual(self.customer._collection_overdue_totals(), [(invoice.currency_id, 1000.0)])
+        self._plan()
+        with self.mock_mail_gateway():
+            self.Action._execute_due()
+        mail = self.assertMailMail(self.customer, "outgoing")
+        self.assertIn(invoice.name, mail.body_html)
+        self.assertNotIn(disputed.name, mail.body_html)
 
     def test_unexpected_error_fails_one_action_not_the_batch(self):
         self._overdue_invoice(1000, 10)
@@ -437,6 +530,17 @@ class TestEngineSms(ArCollectionsEngineCommon, SMSCase):
         sms = self._new_sms
         self.assertEqual(len(sms), 1)
         self.assertEqual((sms.mail_message_id.model, sms.mail_message_id.res_id), ("res.partner", self.customer.id))
+
+    def test_wrong_number_falls_back_to_email(self):
+        self.strategy.step_ids = [Command.create({
+            "name": "Email", "offset_days": 30, "channel": "email",
+            "mail_template_id": self.env.ref("ar_collections.mail_template_final_notice").id})]
+        self.customer.collection_phone_invalid = True
+        self._overdue_invoice(1000, 10)
+        self._plan()
+        action = self._actions()
+        self.assertEqual((action.channel, action.step_id), ("email", self.step_sms))
+        self.assertIn("FALLBACK_CHANNEL", action.reason_codes)
 
     def test_landline_fails_the_action(self):
         self.customer.write({"mobile": False, "phone": "+32 2 555 12 12"})

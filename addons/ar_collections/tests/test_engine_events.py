@@ -25,6 +25,16 @@ class TestEngineEvents(ArCollectionsEngineCommon):
         self._plan(today=self._day(6))
         return self._actions().filtered(lambda action: action.state == "planned")
 
+    def test_daily_run_plans_and_sends(self):
+        invoice = self._overdue_invoice(1000, 10)
+        engine = self.Engine.sudo()  # as the scheduled action runs it: every company
+        with self.mock_mail_gateway():
+            self.assertEqual(engine._cron_run(), 1)
+            self.assertEqual(engine._cron_run(), 0, "idempotent")
+        self.assertMailMail(self.customer, "outgoing")
+        self.assertEqual(invoice.collection_state, "reminded")
+        self.assertEqual(self.Action._count_due(), 0)
+
     def test_invoice_posted_wakes_the_engine(self):
         self._engine_triggers().unlink()
         self._overdue_invoice(100, 1)
@@ -113,6 +123,36 @@ class TestEngineEvents(ArCollectionsEngineCommon):
         self.assertEqual(promise.state, "broken")
         self.assertFalse(self._events(promise, "escalation"))
         self.assertFalse(other.collection_hold_state)
+
+    def test_account_past_amount_or_age_threshold_escalates_once(self):
+        self.strategy.write({"escalation_amount": 1500, "threshold_escalate_to": "manager"})
+        first = self._overdue_invoice(1000, 10)
+        self._plan()
+        self.assertFalse(first.collection_hold_state, "1000 overdue: below the threshold")
+        second = self._overdue_invoice(700, 3)
+        self._plan()
+        self.assertEqual((first | second).mapped("collection_state"), ["escalated", "escalated"])
+        activity = self.customer.activity_ids.filtered(lambda a: a.user_id == self.manager)
+        self.assertEqual(len(activity), 1)
+        self.assertIn(second.name, activity.note)
+        event = self.env["ar.collection.event"].search([
+            ("partner_id", "=", self.customer.id), ("event_type", "=", "escalation")])
+        self.assertEqual(len(event), 1)
+        self.assertIn("past the threshold", event.reason)
+        self.assertEqual(event.payload["reasons"], ["OVER_AMOUNT_THRESHOLD"])
+        self._plan(today=self._day(1))
+        self.assertEqual(len(self.customer.activity_ids.filtered(lambda a: a.user_id == self.manager)), 1,
+                         "escalated once")
+        self.strategy.write({"escalation_amount": 0, "escalation_days": 60})
+        old = self._overdue_invoice(100, 61, partner=self.customer_2)
+        self._plan()
+        self.assertEqual(old.collection_state, "escalated")
+
+    def test_thresholds_must_make_sense(self):
+        with self.assertRaises(ValidationError):
+            self.strategy.escalation_days = -1
+        with self.assertRaises(ValidationError):
+            self.strategy.write({"escalation_amount": 100, "threshold_escalate_to": False})
 
     def test_dispute_resolution_wakes_the_engine(self):
         invoice = self._overdue_invoice(1000, 10)
