@@ -3,7 +3,6 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
-import phonenumbers
 import pytz
 
 from odoo import api, fields, models
@@ -14,7 +13,6 @@ from ..engine import guardrails, planner, scoring
 _logger = logging.getLogger(__name__)
 
 ENGINE_LOCK = 74_517_000  # advisory lock namespace of the planning run, plus the company id
-PAGE_SIZE = 1000
 
 
 class ArCollectionEngine(models.AbstractModel):
@@ -73,7 +71,17 @@ class ArCollectionEngine(models.AbstractModel):
         done = Action._execute_due(limit=batch_size)
         remaining = Action._count_due()
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        if done:
+            self._trigger_outgoing_queues()
         return done
+
+    @api.model
+    def _trigger_outgoing_queues(self):
+        """Send the queued reminders now rather than at the next hourly run of the mail and SMS queues."""
+        for xmlid in ("mail.ir_cron_mail_scheduler_action", "sms.ir_cron_sms_scheduler_action"):
+            cron = self.env.ref(xmlid, raise_if_not_found=False)
+            if cron and cron.active:
+                cron._trigger()
 
     @api.model
     def _trigger_run(self, at=None):
@@ -142,14 +150,13 @@ class ArCollectionEngine(models.AbstractModel):
         self.env.cr.execute(SQL("""
             SELECT p.id, (p.collection_segment_id->>%(key)s)::int, COALESCE((p.collection_paused->>%(key)s)::bool, FALSE),
                    p.collection_preferred_channel, p.collection_no_email, p.collection_no_sms, p.collection_no_call,
-                   p.collection_no_letter, recipient.email, COALESCE(p.mobile, p.phone),
-                   p.country_id, country.code, p.tz, COALESCE((p.collection_risk_score->>%(key)s)::int, 0),
+                   p.collection_no_letter, recipient.email, p.phone_sanitized IS NOT NULL,
+                   p.country_id, p.tz, COALESCE((p.collection_risk_score->>%(key)s)::int, 0),
                    recipient.message_bounce > 0 OR blacklist.id IS NOT NULL, p.collection_phone_invalid IS TRUE
               FROM res_partner p
          LEFT JOIN res_partner contact ON contact.id = p.collection_contact_id AND contact.email IS NOT NULL
               JOIN res_partner recipient ON recipient.id = COALESCE(contact.id, p.id)
          LEFT JOIN mail_blacklist blacklist ON blacklist.email = recipient.email_normalized AND blacklist.active
-         LEFT JOIN res_country country ON country.id = p.country_id
              WHERE p.id = ANY(%(ids)s)
         """, key=key, ids=partner_ids))
         rows = self.env.cr.fetchall()
@@ -160,8 +167,8 @@ class ArCollectionEngine(models.AbstractModel):
         now_utc = pytz.utc.localize(fields.Datetime.now())
         default_tz = company.partner_id.tz or "UTC"
         customers = {}
-        for (pid, segment_id, paused, preferred, no_email, no_sms, no_call, no_letter, email, phone,
-             country_id, country_code, tz, risk, email_bounced, wrong_number) in rows:
+        for (pid, segment_id, paused, preferred, no_email, no_sms, no_call, no_letter, email, valid_phone,
+             country_id, tz, risk, email_bounced, wrong_number) in rows:
             strategy_id = strategy_of_segment.get(segment_id) or default_strategy
             strategy = strategies.get(strategy_id)
             refused = {channel for channel, refused in (("email", no_email), ("sms", no_sms), ("call", no_call),
@@ -174,7 +181,8 @@ class ArCollectionEngine(models.AbstractModel):
                     do_not_contact=frozenset(refused),
                     allowed_channels=channels_of_country.get(country_id, channels_of_country[None]),
                     has_email=bool(email),
-                    has_valid_mobile=bool(phone) and self._is_valid_phone(phone, country_code),
+                    # Checked with phonenumbers for the customer's country when the number was saved.
+                    has_valid_mobile=valid_phone,
                     email_bounced=bool(email) and email_bounced,
                     wrong_number=wrong_number,
                 ),
@@ -218,14 +226,6 @@ class ArCollectionEngine(models.AbstractModel):
         return dict(self.env.cr.fetchall())
 
     @staticmethod
-    def _is_valid_phone(number, country_code):
-        try:
-            parsed = phonenumbers.parse(number, country_code or None)
-        except phonenumbers.NumberParseException:
-            return False
-        return phonenumbers.is_valid_number(parsed)
-
-    @staticmethod
     def _local_now(now_utc, tz_name):
         try:
             return now_utc.astimezone(pytz.timezone(tz_name)).replace(tzinfo=None)
@@ -257,37 +257,39 @@ class ArCollectionEngine(models.AbstractModel):
     def _insert_actions(self, company, decisions, customers, collectors):
         """Insert the actions that do not exist yet; return ``[(action id, decision)]``."""
         now = fields.Datetime.now()
-        uid = self.env.uid
         by_key = {}
-        rows = []
         for decision in decisions:
-            key = decision.dedup_key
-            if key in by_key:
-                continue
-            by_key[key] = decision
-            rows.append((
-                key, company.id, decision.partner_id, decision.move_ids[0] if len(decision.move_ids) == 1 else None,
-                decision.strategy_id, decision.step_id, decision.template_step_id, decision.channel, decision.state,
-                self._to_utc(decision.scheduled_local, customers.get(decision.partner_id)) or now,
-                collectors.get(decision.partner_id), ",".join(decision.reasons), self._json(decision.inputs),
-                decision.score, decision.blocked_by, decision.is_control, company.currency_id.id, decision.amount,
-                uid, now, uid, now,
-            ))
-        inserted = []
-        for page in range(0, len(rows), PAGE_SIZE):
-            result = self.env.cr.execute_values("""
-                INSERT INTO ar_collection_action (
-                    dedup_key, company_id, partner_id, move_id, strategy_id, step_id, template_step_id, channel, state,
-                    scheduled_date, user_id, reason_codes, decision_inputs, score, blocked_by, is_control_group,
-                    currency_id, amount_due, create_uid, create_date, write_uid, write_date)
-                VALUES %s
+            by_key.setdefault(decision.dedup_key, decision)
+        unique = list(by_key.values())
+        self.env.cr.execute(SQL("""
+            INSERT INTO ar_collection_action (
+                dedup_key, partner_id, move_id, strategy_id, step_id, template_step_id, channel, state,
+                scheduled_date, user_id, reason_codes, decision_inputs, score, blocked_by, is_control_group,
+                amount_due, company_id, currency_id, create_uid, create_date, write_uid, write_date)
+            SELECT new_rows.*, %(company)s, %(currency)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM %(columns)s AS new_rows
                 ON CONFLICT (dedup_key) DO NOTHING
-                RETURNING id, dedup_key
-            """, rows[page:page + PAGE_SIZE], template=(
-                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s, %s, %s, %s, %s, %s)"),
-                page_size=PAGE_SIZE, fetch=True)
-            inserted.extend((action_id, by_key[key]) for action_id, key in result)
-        return inserted
+         RETURNING id, dedup_key
+        """, company=company.id, currency=company.currency_id.id, uid=self.env.uid, now=now, columns=_unnest(
+            ("varchar", by_key),
+            ("int4", [decision.partner_id for decision in unique]),
+            ("int4", [_single_move(decision) for decision in unique]),
+            ("int4", [decision.strategy_id for decision in unique]),
+            ("int4", [decision.step_id for decision in unique]),
+            ("int4", [decision.template_step_id for decision in unique]),
+            ("varchar", [decision.channel for decision in unique]),
+            ("varchar", [decision.state for decision in unique]),
+            ("timestamp", [self._to_utc(decision.scheduled_local, customers.get(decision.partner_id)) or now
+                           for decision in unique]),
+            ("int4", [collectors.get(decision.partner_id) for decision in unique]),
+            ("varchar", [",".join(decision.reasons) for decision in unique]),
+            ("jsonb", [self._json(decision.inputs) for decision in unique]),
+            ("float8", [decision.score for decision in unique]),
+            ("varchar", [decision.blocked_by for decision in unique]),
+            ("bool", [decision.is_control for decision in unique]),
+            ("numeric", [decision.amount for decision in unique]),
+        )))
+        return [(action_id, by_key[key]) for action_id, key in self.env.cr.fetchall()]
 
     @staticmethod
     def _json(values):
@@ -302,11 +304,13 @@ class ArCollectionEngine(models.AbstractModel):
         return tz.localize(local).astimezone(pytz.utc).replace(tzinfo=None, microsecond=0)
 
     def _insert_action_moves(self, inserted):
-        rows = [(action_id, move_id) for action_id, decision in inserted for move_id in decision.move_ids]
-        if rows:
-            self.env.cr.execute_values(
-                "INSERT INTO ar_collection_action_account_move_rel (action_id, move_id) VALUES %s ON CONFLICT DO NOTHING",
-                rows, page_size=PAGE_SIZE)
+        pairs = [(action_id, move_id) for action_id, decision in inserted for move_id in decision.move_ids]
+        if pairs:
+            self.env.cr.execute(SQL("""
+                INSERT INTO ar_collection_action_account_move_rel (action_id, move_id)
+                SELECT * FROM %s
+                    ON CONFLICT DO NOTHING
+            """, _unnest(("int4", [pair[0] for pair in pairs]), ("int4", [pair[1] for pair in pairs]))))
 
     def _advance_invoices(self, inserted):
         """Record the step each invoice reached, so that it is never taken twice."""
@@ -314,31 +318,48 @@ class ArCollectionEngine(models.AbstractModel):
                 for _action_id, decision in inserted if decision.state != "skipped"
                 for move_id, step_id in decision.advances]
         if rows:
-            self.env.cr.execute_values("""
+            move_ids, step_ids, next_dates = zip(*rows)
+            self.env.cr.execute(SQL("""
                 UPDATE account_move move
-                   SET collection_step_id = v.step_id, collection_next_action_date = v.next_date
-                  FROM (VALUES %s) AS v(id, step_id, next_date)
-                 WHERE move.id = v.id
-            """, rows, template="(%s::int, %s::int, %s::date)", page_size=PAGE_SIZE)
+                   SET collection_step_id = reached.step_id, collection_next_action_date = reached.next_date
+                  FROM %s AS reached(id, step_id, next_date)
+                 WHERE move.id = reached.id
+            """, _unnest(("int4", move_ids), ("int4", step_ids), ("date", next_dates))))
 
     def _insert_decision_events(self, company, inserted):
-        now = fields.Datetime.now()
-        uid = self.env.uid
-        rows = [(
-            now, "blocked" if decision.blocked_by else "decision",
-            self._event_description(decision), uid, company.id, "ar.collection.action", action_id,
-            decision.partner_id, decision.move_ids[0] if len(decision.move_ids) == 1 else None,
-            ",".join(decision.reasons), decision.blocked_by or f"step:{decision.step_id}",
-            self._json(decision.inputs), decision.state, uid, now, uid, now,
-        ) for action_id, decision in inserted]
-        if rows:
-            self.env.cr.execute_values("""
-                INSERT INTO ar_collection_event (
-                    date, event_type, description, user_id, company_id, res_model, res_id, partner_id, move_id,
-                    reason, rule, payload, new_value, create_uid, create_date, write_uid, write_date)
-                VALUES %s
-            """, rows, template="(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s, %s)",
-                page_size=PAGE_SIZE)
+        if not inserted:
+            return
+        decisions = [decision for _action_id, decision in inserted]
+        describe = self._event_describer()
+        self.env.cr.execute(SQL("""
+            INSERT INTO ar_collection_event (
+                res_id, event_type, description, partner_id, move_id, reason, rule, payload, new_value,
+                date, user_id, company_id, res_model, create_uid, create_date, write_uid, write_date)
+            SELECT new_rows.*, %(now)s, %(uid)s, %(company)s, 'ar.collection.action', %(uid)s, %(now)s, %(uid)s,
+                   %(now)s
+              FROM %(columns)s AS new_rows
+        """, now=fields.Datetime.now(), uid=self.env.uid, company=company.id, columns=_unnest(
+            ("int4", [action_id for action_id, _decision in inserted]),
+            ("varchar", ["blocked" if decision.blocked_by else "decision" for decision in decisions]),
+            ("text", [describe(decision) for decision in decisions]),
+            ("int4", [decision.partner_id for decision in decisions]),
+            ("int4", [_single_move(decision) for decision in decisions]),
+            ("varchar", [",".join(decision.reasons) for decision in decisions]),
+            ("varchar", [decision.blocked_by or f"step:{decision.step_id}" for decision in decisions]),
+            ("jsonb", [self._json(decision.inputs) for decision in decisions]),
+            ("varchar", [decision.state for decision in decisions]),
+        )))
+
+    def _event_describer(self):
+        """``describe(decision)``: the description of a decision's event, its wording translated once per run."""
+        blocked = self.env._("Blocked by guardrail %s")
+        planned = self.env._("Planned %(channel)s for %(count)s invoice(s)")
+
+        def describe(decision):
+            if decision.blocked_by:
+                return blocked % decision.blocked_by
+            return planned % {"channel": decision.channel, "count": len(decision.move_ids)}
+        return describe
 
     def _escalate_over_thresholds(self, company, escalations):
         """Hand the accounts past their strategy's amount or age threshold to the next level."""
@@ -365,8 +386,12 @@ class ArCollectionEngine(models.AbstractModel):
         return self.env._("The oldest invoice is %(days)s days overdue, past the threshold of %(threshold)s days.",
                           days=inputs["days_overdue"], threshold=inputs["threshold_days"])
 
-    def _event_description(self, decision):
-        if decision.blocked_by:
-            return self.env._("Blocked by guardrail %s", decision.blocked_by)
-        return self.env._("Planned %(channel)s for %(count)s invoice(s)", channel=decision.channel,
-                          count=len(decision.move_ids))
+
+def _single_move(decision):
+    """The invoice of a decision about one invoice, else ``None``."""
+    return decision.move_ids[0] if len(decision.move_ids) == 1 else None
+
+
+def _unnest(*columns):
+    """``unnest(...)`` of one array per ``(PostgreSQL type, values)``: rows of a bulk write in one statement."""
+    return SQL("unnest(%s)", SQL(", ").join(SQL(f"%s::{pg_type}[]", list(values)) for pg_type, values in columns))

@@ -52,6 +52,10 @@ class TestCallLog(AgendaCommon):
         self._log("wrong_number")
         self._assert_logged("wrong_number")
         self.assertTrue(self.customer.collection_phone_invalid)
+        self.customer.phone = self.customer.phone
+        self.assertTrue(self.customer.collection_phone_invalid, "the same number is still wrong")
+        self.customer.phone = "+32 2 555 00 00"
+        self.assertFalse(self.customer.collection_phone_invalid, "a new number is worth calling")
 
     def test_promise(self):
         self._log("promise", promise_amount=600, promise_date=self._day(5))

@@ -195,6 +195,8 @@ class TestEngineEmail(ArCollectionsEngineCommon):
         self._plan(today=self._day(20))
         final = self._actions() - action - letter
         self.assertEqual((final.state, final.blocked_by), ("skipped", "EMAIL_BOUNCED"))
+        self.customer.email = "accounts.azure@example.com"
+        self.assertEqual(self.customer.message_bounce, 0, "a new address may be emailed again")
 
     def test_smtp_failure_fails_the_action(self):
         action = self._send_reminder()

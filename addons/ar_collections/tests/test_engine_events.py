@@ -34,6 +34,9 @@ class TestEngineEvents(ArCollectionsEngineCommon):
         self.assertMailMail(self.customer, "outgoing")
         self.assertEqual(invoice.collection_state, "reminded")
         self.assertEqual(self.Action._count_due(), 0)
+        mail_queue = self.env.ref("mail.ir_cron_mail_scheduler_action")
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", mail_queue.id)]),
+                        "the reminders leave without waiting for the hourly mail queue")
 
     def test_invoice_posted_wakes_the_engine(self):
         self._engine_triggers().unlink()
