@@ -1,6 +1,6 @@
 {
     "name": "AR Collections - Machine Learning",
-    "summary": "Learns from payment history: late-payment prediction for every open invoice",
+    "summary": "Learns from payment history: late-payment risk of every open invoice, weighed by the engine",
     "version": "18.0.1.0.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/ar-collections/ar-collections",

@@ -90,12 +90,16 @@ def test_two_sending_workers_send_each_action_once(new_env):
     env.cr.commit()
 
     def send(_index):
-        worker_env = new_env()
+        """A cron worker: a batch per transaction, again while actions are due."""
+        Action = new_env()["ar.collection.action"]
         sent = 0
-        while done := worker_env["ar.collection.action"]._execute_due(limit=3):
+        while True:
+            done = Action._execute_due(limit=3)
+            Action.env.cr.commit()
             sent += done
-            worker_env.cr.commit()
-        return sent
+            if not done and not Action._count_due():
+                Action.env.cr.rollback()
+                return sent
 
     first, second = run_in_threads(send)
     env = new_env()
@@ -106,3 +110,20 @@ def test_two_sending_workers_send_each_action_once(new_env):
     assert first and second, "both workers took part"
     mails = env["mail.mail"].search([("recipient_ids", "in", customer_ids)])
     assert Counter(mails.recipient_ids.ids) == Counter(customer_ids), "one email per customer"
+
+
+def test_worker_behind_another_leaves_it_the_queue(new_env):
+    """A worker whose transaction began before another one sent the actions neither fails nor sends them again."""
+    company_id, _customer_ids = make_book(new_env())
+    env = new_env()
+    company = env["res.company"].browse(company_id)
+    env["ar.collection.engine"].with_company(company)._plan(company)
+    env.cr.commit()
+    behind = new_env()["ar.collection.action"]
+    assert behind._count_due() == CUSTOMERS  # its snapshot of the database is taken here
+    ahead = new_env()["ar.collection.action"]
+    assert ahead._execute_due(limit=100) == CUSTOMERS
+    ahead.env.cr.commit()
+    assert behind._execute_due(limit=100) == 0, "nothing locked, nothing sent twice, no error"
+    behind.env.cr.rollback()
+    assert behind._count_due() == 0, "a new transaction sees the queue empty"

@@ -54,4 +54,5 @@ def test_train_separates_late_and_prompt_payers():
         (901, 901, 2, pd.Timestamp(2025, 3, 1), pd.Timestamp(2025, 3, 31), 100.0, None),
     ])
     prompt, late = delay_model.predict(model, future, frame)
-    assert late > 0.8 > 0.2 > prompt
+    assert late > 0.8
+    assert prompt < 0.2

@@ -99,6 +99,15 @@ def test_min_amount_and_pauses():
     assert decision.blocked_by == guardrails.BELOW_MIN_AMOUNT
     decision, = run([invoice(1, 20)], customers={100: customer(paused=True)})
     assert decision.blocked_by == guardrails.CUSTOMER_PAUSED
+    # A courtesy reminder asks for the invoice it is about, not for what is overdue.
+    decision, = run([invoice(1, -3, 50.0)], strategies={10: strategy(
+        limits=guardrails.Limits(min_overdue_amount=10.0))})
+    assert (decision.state, decision.inputs["amount_asked"]) == ("planned", 50.0)
+    # Open credit notes are netted: nothing is asked of a customer they cover.
+    decision, = run([invoice(1, 20, 100.0)], customers={100: customer(open_credit=100.0)})
+    assert decision.blocked_by == guardrails.BELOW_MIN_AMOUNT
+    decision, = run([invoice(1, 20, 100.0)], customers={100: customer(open_credit=60.0)})
+    assert (decision.state, decision.inputs["amount_asked"]) == ("planned", 40.0)
     decision, = run([invoice(1, 20)], strategies={10: strategy(paused=True)})
     assert decision.blocked_by == guardrails.STRATEGY_PAUSED
     decision, = run([invoice(1, 20)], engine_paused=True)

@@ -48,11 +48,15 @@ class Contactability:
     wrong_number: bool = False      # a collector reached the wrong person on the phone
 
 
-def customer_block(limits, overdue_amount, touches_in_period, last_touch, today, paused_by=None):
-    """The guardrail that stops any contact with the customer today, or ``None``."""
+def customer_block(limits, amount_asked, touches_in_period, last_touch, today, paused_by=None):
+    """The guardrail that stops any contact with the customer today, or ``None``.
+
+    ``amount_asked`` is what a reminder would ask for, open credit notes netted:
+    nothing is asked of a customer whose credit notes cover it.
+    """
     if paused_by:
         return paused_by
-    if overdue_amount < limits.min_overdue_amount:
+    if amount_asked <= 0 or amount_asked < limits.min_overdue_amount:
         return BELOW_MIN_AMOUNT
     if limits.max_touches and touches_in_period >= limits.max_touches:
         return MAX_TOUCHES

@@ -85,6 +85,7 @@ class Customer:
     local_now: datetime = None         # customer's local time, naive
     tz: str = None
     is_control: bool = False
+    open_credit: float = 0.0           # open credit notes (company currency), netted from what is asked
 
 
 @dataclass
@@ -155,6 +156,12 @@ def plan(today, strategies, customers, invoices_by_customer, scorer, engine_paus
     return decisions
 
 
+def _amount_asked(today, customer, group, overdue):
+    """What a reminder asks for: the overdue invoices and those it is about, less the open credit notes."""
+    not_yet_due = sum(invoice.residual for invoice, _step in group if invoice.due_date >= today)
+    return round(overdue + not_yet_due - customer.open_credit, 2)
+
+
 def _decide(today, strategy, customer, group, overdue, touch_dates, scorer, engine_paused):
     step = max((step for _invoice, step in group), key=lambda s: s.offset_days)
     limits = strategy.limits
@@ -166,13 +173,15 @@ def _decide(today, strategy, customer, group, overdue, touch_dates, scorer, engi
         partner_id=customer.id, strategy_id=strategy.id, step_id=step.id, channel=step.channel,
         move_ids=sorted(invoice.id for invoice, _step in group), state="skipped",
         is_control=customer.is_control, amount=round(sum(invoice.residual for invoice, _step in group), 2),
-        inputs={"days_overdue": days_overdue, "overdue_amount": round(overdue, 2), "touches_in_period": touches,
+        inputs={"days_overdue": days_overdue, "overdue_amount": round(overdue, 2),
+                "amount_asked": _amount_asked(today, customer, group, overdue), "touches_in_period": touches,
                 "last_touch": last_touch.isoformat() if last_touch else None, "risk_score": customer.risk_score,
                 "step_offset": step.offset_days},
     )
     paused_by = (guardrails.ENGINE_PAUSED if engine_paused else guardrails.STRATEGY_PAUSED if strategy.paused
                  else guardrails.CUSTOMER_PAUSED if customer.paused else None)
-    decision.blocked_by = guardrails.customer_block(limits, overdue, touches, last_touch, today, paused_by)
+    decision.blocked_by = guardrails.customer_block(limits, decision.inputs["amount_asked"], touches, last_touch,
+                                                    today, paused_by)
     if decision.blocked_by:
         decision.reasons = [f"BLOCKED_{decision.blocked_by}"]
         return decision

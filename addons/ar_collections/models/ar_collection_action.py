@@ -4,7 +4,7 @@ from datetime import timedelta
 import phonenumbers
 import psycopg2
 import pytz
-from psycopg2.errors import LockNotAvailable
+from psycopg2.errors import LockNotAvailable, SerializationFailure
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
@@ -20,6 +20,8 @@ _logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 # Delay before the next attempt, after the first and the second failure.
 RETRY_DELAYS = (timedelta(hours=1), timedelta(hours=6))
+# Email failures that another attempt cannot cure.
+PERMANENT_EMAIL_FAILURES = frozenset({"mail_bounce", "mail_email_invalid", "mail_email_missing"})
 # Collection states that take an invoice out of the flow after its action was planned.
 HELD_STATES = ("disputed", "promised", "paused", "legal", "written_off")
 OPEN_PAYMENT_STATES = ("not_paid", "partial")
@@ -168,6 +170,7 @@ class ArCollectionAction(models.Model):
         self._check_state(("planned",), self.env._("sent now"))
         for action in self:
             action.with_company(action.company_id)._execute()
+        self.env["ar.collection.engine"]._trigger_outgoing_queues()
         return True
 
     def _lock_for_sending(self):
@@ -265,16 +268,28 @@ class ArCollectionAction(models.Model):
 
     @api.model
     def _lock_due_ids(self, limit):
+        """Lock up to ``limit`` due actions that no other worker holds; none when another one got ahead.
+
+        Another worker may have sent some of the actions this transaction
+        still sees as planned: PostgreSQL then refuses the lock (repeatable
+        read). This worker leaves the queue to the other one; its next run,
+        in a new transaction, sees the queue as it is.
+        """
         self._flush_due_inputs()
-        self.env.cr.execute(SQL("""
-            SELECT action.id
-              FROM ar_collection_action action
-                   %s
-          ORDER BY action.scheduled_date, action.id
-             LIMIT %s
-               FOR UPDATE OF action SKIP LOCKED
-        """, self._due_clause(), limit))
-        return [action_id for (action_id,) in self.env.cr.fetchall()]
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(SQL("""
+                    SELECT action.id
+                      FROM ar_collection_action action
+                           %s
+                  ORDER BY action.scheduled_date, action.id
+                     LIMIT %s
+                       FOR UPDATE OF action SKIP LOCKED
+                """, self._due_clause(), limit), log_exceptions=False)
+                return [action_id for (action_id,) in self.env.cr.fetchall()]
+        except SerializationFailure:
+            _logger.info("Collection actions sent by another worker meanwhile: leaving the queue to it")
+            return []
 
     @api.model
     def _due_clause(self):
@@ -397,30 +412,58 @@ class ArCollectionAction(models.Model):
 
     @api.model
     def _collection_delivery_failed(self, notifications):
-        """Fail the done actions whose email or text message to the customer bounced or could not be sent.
+        """React to the emails and text messages of done actions that bounced or could not be sent.
 
-        The message went out, so the action is not retried by itself: it shows
-        in the failed actions, with the reason, for a person to fix the address
-        and retry; a bounced address also stops the engine from emailing again.
+        An email the mail server could not take (connection, configuration) goes
+        back to the mail queue for a later attempt, three attempts in all; a
+        bounce, a rejected address or an undelivered text fails the action,
+        with the reason, for a person to fix the address and retry. A bounced
+        address also stops the engine from emailing it again.
         """
         actions = self.search([("sent_message_ids", "in", notifications.mail_message_id.ids), ("state", "=", "done")])
         for action in actions:
             failed = notifications.filtered(
-                lambda notif: notif.mail_message_id in action.sent_message_ids
+                lambda notif, action=action: notif.mail_message_id in action.sent_message_ids
                 and notif.res_partner_id.commercial_partner_id == action.partner_id.commercial_partner_id)
-            if failed:
+            if not failed:
+                continue
+            if action._can_resend(failed[0]):
+                action._resend_later(failed[0])
+            else:
                 action._record_delivery_failure(failed[0])
 
+    def _can_resend(self, notification):
+        return (notification.notification_status == "exception" and notification.notification_type == "email"
+                and notification.failure_type not in PERMANENT_EMAIL_FAILURES and notification.mail_mail_id
+                and self.attempt_count < MAX_ATTEMPTS)
+
+    def _resend_later(self, notification):
+        """Put the email back in the mail queue, to be sent again after the next retry delay."""
+        delay = RETRY_DELAYS[min(max(self.attempt_count - 1, 0), len(RETRY_DELAYS) - 1)]
+        retry_at = self._next_allowed_time(fields.Datetime.now() + delay)
+        notification.mail_mail_id.write({"state": "outgoing", "scheduled_date": retry_at})
+        self.attempt_count += 1
+        self._audit_log(
+            "failed", description=self.env._("%s not sent: tried again later", self._channel_label()),
+            reason=self._delivery_failure_message(notification), rule="delivery",
+            new_value=f"{self.attempt_count}/{MAX_ATTEMPTS}", payload={"retry_at": fields.Datetime.to_string(retry_at)})
+        mail_queue = self.env.ref("mail.ir_cron_mail_scheduler_action", raise_if_not_found=False)
+        if mail_queue:
+            mail_queue._trigger(at=retry_at)
+
     def _record_delivery_failure(self, notification):
-        kinds = dict(notification._fields["failure_type"]._description_selection(self.env))
-        message = self.env._(
-            "%(channel)s to %(recipient)s not delivered: %(why)s", channel=self._channel_label(),
-            recipient=notification.res_partner_id.display_name,
-            why=notification.failure_reason or kinds.get(notification.failure_type) or notification.notification_status)
+        message = self._delivery_failure_message(notification)
         self.with_context(ar_collection_reason=message).write({"state": "failed", "failure_reason": message})
         self._audit_log("failed", description=self.env._("%s not delivered", self._channel_label()), reason=message,
                         rule="delivery", payload={"notification_status": notification.notification_status,
                                                   "failure_type": notification.failure_type})
+
+    def _delivery_failure_message(self, notification):
+        kinds = dict(notification._fields["failure_type"]._description_selection(self.env))
+        return self.env._(
+            "%(channel)s to %(recipient)s not delivered: %(why)s", channel=self._channel_label(),
+            recipient=notification.res_partner_id.display_name,
+            why=notification.failure_reason or kinds.get(notification.failure_type) or notification.notification_status)
 
     def _failure_message(self, error):
         if isinstance(error, UserError):

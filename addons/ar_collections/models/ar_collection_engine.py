@@ -29,11 +29,12 @@ class ArCollectionEngine(models.AbstractModel):
     _description = "Collections Engine"
 
     @api.model
-    def _get_scorer(self):
-        """The scorer ranking candidate actions; override to plug another one.
+    def _get_scorer(self, company):
+        """The scorer ranking the candidate actions of ``company``'s customers; override to plug another one.
 
         It must provide ``score(candidates, customer_view)`` returning the
-        candidates as :class:`..engine.scoring.Scored`, best first.
+        candidates as :class:`..engine.scoring.Scored`, best first. It is built
+        once per planning run: read what it needs in bulk here.
         """
         return scoring.RuleBasedScorer()
 
@@ -49,9 +50,10 @@ class ArCollectionEngine(models.AbstractModel):
             return []
         strategies = self._read_strategies(company)
         invoices = self._read_open_invoices(company)
-        customers = self._read_customers(company, list(invoices), strategies, today)
+        customers = self._read_customers(company, list(invoices), strategies, today, self._read_open_credits(company))
         paused = company.collection_engine_paused
-        decisions = planner.plan(today, strategies, customers, invoices, self._get_scorer(), engine_paused=paused)
+        decisions = planner.plan(today, strategies, customers, invoices, self._get_scorer(company),
+                                 engine_paused=paused)
         if not dry_run:
             self._write_decisions(company, decisions, customers)
             self._escalate_over_thresholds(
@@ -73,6 +75,9 @@ class ArCollectionEngine(models.AbstractModel):
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         if done:
             self._trigger_outgoing_queues()
+        elif remaining:
+            # Another worker holds the due actions: look again in a minute.
+            self._trigger_run(at=fields.Datetime.now() + timedelta(minutes=1))
         return done
 
     @api.model
@@ -80,7 +85,7 @@ class ArCollectionEngine(models.AbstractModel):
         """Send the queued reminders now rather than at the next hourly run of the mail and SMS queues."""
         for xmlid in ("mail.ir_cron_mail_scheduler_action", "sms.ir_cron_sms_scheduler_action"):
             cron = self.env.ref(xmlid, raise_if_not_found=False)
-            if cron and cron.active:
+            if cron and cron.sudo().active:
                 cron._trigger()
 
     @api.model
@@ -141,7 +146,20 @@ class ArCollectionEngine(models.AbstractModel):
                                                         offset))
         return invoices
 
-    def _read_customers(self, company, partner_ids, strategies, today):
+    def _read_open_credits(self, company):
+        """``{commercial partner id: open credit notes}``, company currency, to net from what is asked."""
+        self.env.cr.execute(SQL("""
+            SELECT commercial_partner_id, -SUM(amount_residual_signed)
+              FROM account_move
+             WHERE company_id = %s
+               AND state = 'posted'
+               AND move_type = 'out_refund'
+               AND payment_state IN ('not_paid', 'partial')
+          GROUP BY commercial_partner_id
+        """, company.id))
+        return {partner_id: float(amount) for partner_id, amount in self.env.cr.fetchall()}
+
+    def _read_customers(self, company, partner_ids, strategies, today, credits):
         if not partner_ids:
             return {}
         self.env["res.partner"].flush_model()
@@ -192,6 +210,7 @@ class ArCollectionEngine(models.AbstractModel):
                 local_now=self._local_now(now_utc, tz or default_tz),
                 tz=tz if tz in pytz.all_timezones_set else default_tz,
                 is_control=bool(strategy) and planner.in_control_group(pid, company.id, strategy.control_percent),
+                open_credit=credits.get(pid, 0.0),
             )
         return customers
 

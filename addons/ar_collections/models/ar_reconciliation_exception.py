@@ -98,7 +98,8 @@ class ArReconciliationException(models.Model):
         known = {row["dedup_key"]: row for row in self.search_read(
             [("company_id", "=", company.id), ("dedup_key", "in", list(found))], ["dedup_key"])}
         owners = self._owners(company, {row[2] for row in found.values() if row[2]})
-        new = self.create([{
+        # Owners find the exceptions in their queue: a bulk detection emails nobody.
+        new = self.with_context(mail_auto_subscribe_no_notify=True).create([{
             "dedup_key": key, "exception_type": kind, "partner_id": partner_id, "move_id": move_id,
             "move_line_id": line_id, "dispute_id": dispute_id, "amount": abs(amount or 0.0),
             "company_id": company.id, "user_id": owners.get(partner_id) or False, "date": today,

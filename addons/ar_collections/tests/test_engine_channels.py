@@ -174,6 +174,7 @@ class TestEngineEmail(ArCollectionsEngineCommon):
             "email_from": "MAILER-DAEMON@mail.example.com", "to": "bounce@company.example.com",
             "message_id": "<bounce-1@mail.example.com>",
         })
+        self.env.cr.flush()  # the delivery is judged when the transaction commits
         self.assertEqual(self._customer_notification(action).notification_status, "bounce")
         self.assertEqual(action.state, "failed")
         self.assertIn("not delivered", action.failure_reason)
@@ -198,16 +199,36 @@ class TestEngineEmail(ArCollectionsEngineCommon):
         self.customer.email = "accounts.azure@example.com"
         self.assertEqual(self.customer.message_bounce, 0, "a new address may be emailed again")
 
-    def test_smtp_failure_fails_the_action(self):
+    def test_smtp_failure_sends_the_email_again_later_then_fails(self):
         action = self._send_reminder()
         mail = self.env["mail.mail"].sudo().search([("mail_message_id", "in", action.sent_message_ids.ids)])
         self.assertEqual(len(mail), 1)
-        mail._postprocess_sent_message(success_pids=self.env["res.partner"], failure_reason="550 mailbox unavailable",
-                                       failure_type="mail_smtp")
+        for attempt in (2, 3):
+            mail.state = "exception"  # as the mail queue leaves an email the server did not take
+            mail._postprocess_sent_message(success_pids=self.env["res.partner"],
+                                           failure_reason="421 service not available", failure_type="mail_smtp")
+            self.env.cr.flush()
+            self.assertEqual((action.state, action.attempt_count), ("done", attempt))
+            self.assertEqual(mail.state, "outgoing", "back in the mail queue")
+            self.assertGreater(mail.scheduled_date, fields.Datetime.now())
+        mail._postprocess_sent_message(success_pids=self.env["res.partner"],
+                                       failure_reason="421 service not available", failure_type="mail_smtp")
+        self.env.cr.flush()
         self.assertEqual(action.state, "failed")
-        self.assertIn("550 mailbox unavailable", action.failure_reason)
+        self.assertIn("421 service not available", action.failure_reason)
+        self.assertEqual(len(self._events(action, "failed")), 3)
         action.action_retry()
         self.assertEqual(action.state, "planned")
+
+    def test_sent_email_keeps_the_action_done(self):
+        action = self._send_reminder()
+        mail = self.env["mail.mail"].sudo().search([("mail_message_id", "in", action.sent_message_ids.ids)])
+        with self.mock_mail_gateway(mail_unlink_sent=False):
+            # While sending, the mail queue marks the notification failed until the server accepts the email.
+            mail.send()
+        self.env.cr.flush()
+        self.assertEqual(self._customer_notification(action).notification_status, "sent")
+        self.assertEqual(action.state, "done")
 
     def test_consolidated_reminder_leaves_out_disputed_invoices(self):
         invoice = self._overdue_invoice(1000, 10)
@@ -263,10 +284,13 @@ class TestEngineEmail(ArCollectionsEngineCommon):
         self.assertEqual(self.Action._execute_due(), 0)
         with self.assertRaises(UserError):
             action.with_user(self.collector).action_send_now()
+        self.env.invalidate_all()  # nothing read as the superuser beforehand
         with self.mock_mail_gateway():
             action.with_user(self.manager).action_send_now()
         self.assertEqual(action.state, "done")
         self.assertMailMail(self.customer, "outgoing")
+        mail_queue = self.env.ref("mail.ir_cron_mail_scheduler_action")
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", mail_queue.id)]))
 
     def test_crash_mid_run_loses_nothing_and_sends_once(self):
         self._overdue_invoice(1000, 10)

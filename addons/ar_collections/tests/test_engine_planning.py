@@ -102,6 +102,18 @@ class TestEnginePlanning(ArCollectionsCommon):
         totals = dict((currency.name, amount) for currency, amount in self.customer._collection_overdue_totals())
         self.assertEqual(totals, {self.env.company.currency_id.name: 250.0, "EUR": 400.0})
 
+    def test_credit_notes_covering_the_overdue_amount_stop_reminders(self):
+        self._invoice(self.customer, 300, self._day(-40))
+        credit_note = self._invoice(self.customer, 300, self._day(-20), move_type="out_refund")
+        self.Engine._plan(self.env.company, today=self.today)
+        action = self._actions()
+        self.assertEqual((action.state, action.blocked_by), ("skipped", "BELOW_MIN_AMOUNT"))
+        self.assertEqual(action.decision_inputs["amount_asked"], 0.0)
+        self._pay(credit_note, self.today, amount=100)  # the customer asked for part of the credit back
+        self.Engine._plan(self.env.company, today=self.today)
+        planned = self._actions().filtered(lambda a: a.state == "planned")
+        self.assertEqual(planned.decision_inputs["amount_asked"], 100.0)
+
     def test_partial_payment_lowers_the_amount(self):
         invoice = self._invoice(self.customer, 300, self._day(-40))
         self._pay(invoice, self.today, amount=120)
@@ -139,5 +151,5 @@ class TestEnginePlanning(ArCollectionsCommon):
             today = self._day(batch * 10)
             self.Engine._plan(self.env.company, today=today, dry_run=True)  # warm the registry caches
             self.env.invalidate_all()
-            with self.assertQueryCount(22):  # 15, then 30 customers to plan
+            with self.assertQueryCount(24):  # 15, then 30 customers; one more when ar_collections_ml scores
                 self.Engine._plan(self.env.company, today=today)

@@ -24,7 +24,13 @@ class TestReconciliationExceptions(ArCollectionsCommon):
     def test_short_payment(self):
         invoice = self._invoice(self.customer, 1000, self._day(-40))
         self._pay(invoice, self.today, amount=900)
+        # With tracking on, as the scheduled action runs it.
+        self.Exception.with_context(tracking_disable=False, mail_create_nosubscribe=False, mail_notrack=False,
+                                    mail_create_nolog=False)._detect(self.env.company, self.today)
         short = self._of("short_payment", self._detect())
+        self.assertIn(self.collector.partner_id, short.message_partner_ids, "the owner follows it")
+        self.assertFalse(self.env["mail.message"].search([
+            ("model", "=", short._name), ("message_type", "=", "user_notification")]), "a bulk detection notifies nobody")
         self.assertRecordValues(short, [{"move_id": invoice.id, "amount": 100, "user_id": self.collector.id,
                                          "state": "open", "partner_id": self.customer.id}])
         self.assertEqual(self._of("short_payment", self._detect()), short, "one exception per situation")

@@ -33,6 +33,21 @@ class TestPaymentDelayModel(ArCollectionsCommon):
         self.assertGreater(self.late_open.collection_late_probability, 0.8)
         self.assertLess(self.prompt_open.collection_late_probability, 0.2)
 
+    def test_learned_risk_steers_the_next_best_action(self):
+        self.env["ar.collection.ml.model"]._train_payment_delay(self.env.company)._predict_open_invoices()
+        self.env.company.collection_strategy_id = self.strategy
+        decisions = self.env["ar.collection.engine"]._plan(self.env.company, today=self._day(25), dry_run=True)
+        late, prompt = (next(d for d in decisions if d.partner_id == partner.id) for partner in (self.late, self.prompt))
+        self.assertEqual((late.channel, prompt.channel), ("email", "email"))
+        self.assertIn("ML_LIKELY_LATE", late.reasons)
+        self.assertIn("ML_LIKELY_ON_TIME", prompt.reasons)
+        self.assertGreater(late.score, prompt.score, "the same reminder presses harder on a likely late payer")
+        # Without predictions the engine keeps its rule-based scorer.
+        self.env.cr.execute("UPDATE account_move SET collection_late_probability = NULL WHERE id IN %s",
+                            [(self.late_open | self.prompt_open)._ids])
+        decisions = self.env["ar.collection.engine"]._plan(self.env.company, today=self._day(25), dry_run=True)
+        self.assertFalse([d for d in decisions if any(code.startswith("ML_") for code in d.reasons)])
+
     def test_retraining_archives_previous_model(self):
         Model = self.env["ar.collection.ml.model"]
         first = Model._train_payment_delay(self.env.company)
