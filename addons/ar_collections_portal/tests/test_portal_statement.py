@@ -1,3 +1,4 @@
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -43,6 +44,22 @@ class TestPortalStatement(ArPortalCommon):
         """Printed for a contact, the statement is the one of the contact's company."""
         values = self.env["report.ar_collections_portal.report_statement"]._get_report_values(self.contact.ids, {})
         self.assertEqual(values["docs"], self.customer)
+
+    def test_back_office_wizard_prints_the_chosen_period(self):
+        Wizard = self.env["ar.collection.statement.wizard"].with_user(self.collector).with_context(
+            active_model="res.partner", active_ids=self.contact.ids)
+        wizard = Wizard.create({"date_from": self._day(-30), "date_to": self.today})
+        self.assertEqual(wizard.partner_ids, self.customer, "a contact's statement is its company's")
+        action = wizard.action_print()
+        self.assertEqual(action["report_name"], "ar_collections_portal.report_statement")
+        self.assertEqual(action["data"], {
+            "date_from": str(self._day(-30)), "date_to": str(self.today), "company_id": self.env.company.id})
+        html, _kind = self.env["ir.actions.report"].with_user(self.collector)._render_qweb_html(
+            "ar_collections_portal.action_report_statement", wizard.partner_ids.ids, data=action["data"])
+        self.assertIn(self.invoice_due.name, html.decode())
+        for date_from, date_to in ((self.today, self._day(-1)), (self._day(-6 * 366), self.today)):
+            with self.subTest(date_from=date_from, date_to=date_to), self.assertRaises(ValidationError):
+                Wizard.create({"date_from": date_from, "date_to": date_to})
 
     def test_statement_pdf_route(self):
         self._login(self.customer_user)

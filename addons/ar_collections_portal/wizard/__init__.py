@@ -1,0 +1,1 @@
+from . import ar_collection_statement_wizard
