@@ -43,6 +43,14 @@ def make_book(env):
     return company.id, customers.ids
 
 
+def plan_and_commit(env, company_id):
+    """One planning run of the company, committed; its decisions."""
+    company = env["res.company"].browse(company_id)
+    decisions = env["ar.collection.engine"].with_company(company)._plan(company)
+    env.cr.commit()
+    return decisions
+
+
 def run_in_threads(target, count=2):
     """Run ``target(index)`` in ``count`` threads released at the same moment; return their results."""
     barrier = threading.Barrier(count)
@@ -68,11 +76,7 @@ def test_two_planning_runs_plan_each_action_once(new_env):
     company_id, customer_ids = make_book(new_env())
 
     def plan(_index):
-        env = new_env()
-        company = env["res.company"].browse(company_id)
-        decisions = env["ar.collection.engine"].with_company(company)._plan(company)
-        env.cr.commit()
-        return len(decisions)
+        return len(plan_and_commit(new_env(), company_id))
 
     planned = run_in_threads(plan)
     env = new_env()
@@ -84,10 +88,7 @@ def test_two_planning_runs_plan_each_action_once(new_env):
 
 def test_two_sending_workers_send_each_action_once(new_env):
     company_id, customer_ids = make_book(new_env())
-    env = new_env()
-    company = env["res.company"].browse(company_id)
-    env["ar.collection.engine"].with_company(company)._plan(company)
-    env.cr.commit()
+    plan_and_commit(new_env(), company_id)
 
     def send(_index):
         """A cron worker: a batch per transaction, again while actions are due."""
@@ -115,10 +116,7 @@ def test_two_sending_workers_send_each_action_once(new_env):
 def test_worker_behind_another_leaves_it_the_queue(new_env):
     """A worker whose transaction began before another one sent the actions neither fails nor sends them again."""
     company_id, _customer_ids = make_book(new_env())
-    env = new_env()
-    company = env["res.company"].browse(company_id)
-    env["ar.collection.engine"].with_company(company)._plan(company)
-    env.cr.commit()
+    plan_and_commit(new_env(), company_id)
     behind = new_env()["ar.collection.action"]
     assert behind._count_due() == CUSTOMERS  # its snapshot of the database is taken here
     ahead = new_env()["ar.collection.action"]

@@ -85,7 +85,8 @@ def channel_block(channel, contact, has_template=True):
     return None
 
 
-def _is_quiet_hour(limits, hour):
+def is_quiet_hour(limits, hour):
+    """Whether ``hour`` (a float, local time) falls in the quiet hours, which may span midnight."""
     start, end = limits.quiet_hour_start, limits.quiet_hour_end
     if start == end:
         return False
@@ -106,7 +107,7 @@ def next_send_time(limits, local_now):
             moment = datetime.combine(moment.date() + timedelta(days=1), _hour_to_time(limits.quiet_hour_end))
             continue
         hour = moment.hour + moment.minute / 60.0
-        if _is_quiet_hour(limits, hour):
+        if is_quiet_hour(limits, hour):
             end = _hour_to_time(limits.quiet_hour_end)
             day = moment.date() if hour < limits.quiet_hour_end else moment.date() + timedelta(days=1)
             moment = datetime.combine(day, end)

@@ -542,11 +542,12 @@ class ArCollectionAction(models.Model):
                 "%(contact)s has no valid email address (%(email)s).",
                 contact=recipient.display_name, email=recipient.email or self.env._("none")))
         action = self._rendering_env(self._lang(recipient))
+        messages = self.env["mail.message"]
         for record in self._template_records(template, moves):
             action._ensure_portal_tokens(record)
             attachments = action._email_attachments(step, record, moves)
-            messages = action._post_template(record, template, recipient, attachments=attachments)
-            self.sent_message_ids = [Command.link(message.id) for message in messages]
+            messages |= action._post_template(record, template, recipient, attachments=attachments)
+        self.sent_message_ids |= messages
 
     @api.model
     def _post_template(self, record, template, recipient, attachments=None):
@@ -608,11 +609,12 @@ class ArCollectionAction(models.Model):
         recipient = self._recipient()
         number = self._sms_number(recipient)
         action = self._rendering_env(self._lang(recipient))
+        messages = self.env["mail.message"]
         for record in action._template_records(template, moves):
-            message = record._message_sms_with_template(
+            messages |= record._message_sms_with_template(
                 template=template, partner_ids=recipient.ids, sms_pid_to_number={recipient.id: number},
                 put_in_queue=True)
-            self.sent_message_ids = [Command.link(message.id)]
+        self.sent_message_ids |= messages
 
     def _sms_number(self, recipient):
         """The recipient's mobile (else phone) number in E.164 format, checked for their country."""

@@ -257,14 +257,9 @@ class ArCollectionAgendaLine(models.Model):
     def action_log_call(self):
         self.ensure_one()
         self._check_can_act()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Log a Call"),
-            "res_model": "ar.collection.call.log",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_agenda_line_id": self.id, "default_partner_id": self.partner_id.id},
-        }
+        action = self.partner_id.action_collection_log_call()
+        action["context"]["default_agenda_line_id"] = self.id
+        return action
 
     def action_send_now(self):
         """Execute the planned actions behind the lines now."""

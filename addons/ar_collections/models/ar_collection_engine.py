@@ -49,8 +49,8 @@ class ArCollectionEngine(models.AbstractModel):
             _logger.info("Collections planning of %s already running: skipped", company.name)
             return []
         strategies = self._read_strategies(company)
-        invoices = self._read_open_invoices(company)
-        customers = self._read_customers(company, list(invoices), strategies, today, self._read_open_credits(company))
+        invoices, credits = self._read_open_documents(company)
+        customers = self._read_customers(company, list(invoices), strategies, today, credits)
         paused = company.collection_engine_paused
         decisions = planner.plan(today, strategies, customers, invoices, self._get_scorer(company),
                                  engine_paused=paused)
@@ -126,38 +126,31 @@ class ArCollectionEngine(models.AbstractModel):
             if strategy.threshold_escalate_to and (strategy.escalation_amount or strategy.escalation_days) else None,
         )
 
-    def _read_open_invoices(self, company):
-        """``{commercial partner id: [planner.Invoice]}`` of open customer invoices."""
+    def _read_open_documents(self, company):
+        """``({commercial partner id: [planner.Invoice]}, {commercial partner id: open credit notes})``.
+
+        Credit notes (company currency) are netted from what a reminder asks for.
+        """
         self.env["account.move"].flush_model()
         self.env.cr.execute(SQL("""
-            SELECT move.id, move.commercial_partner_id, move.invoice_date_due, move.amount_residual_signed,
-                   move.collection_state, step.offset_days
+            SELECT move.id, move.commercial_partner_id, move.move_type, move.invoice_date_due,
+                   move.amount_residual_signed, move.collection_state, step.offset_days
               FROM account_move move
          LEFT JOIN ar_collection_step step ON step.id = move.collection_step_id
              WHERE move.company_id = %s
                AND move.state = 'posted'
-               AND move.move_type IN ('out_invoice', 'out_receipt')
+               AND move.move_type IN ('out_invoice', 'out_receipt', 'out_refund')
                AND move.payment_state IN ('not_paid', 'partial')
                AND move.invoice_date_due IS NOT NULL
         """, company.id))
-        invoices = defaultdict(list)
-        for move_id, partner_id, due, residual, state, offset in self.env.cr.fetchall():
-            invoices[partner_id].append(planner.Invoice(move_id, partner_id, due, float(residual), state or "normal",
-                                                        offset))
-        return invoices
-
-    def _read_open_credits(self, company):
-        """``{commercial partner id: open credit notes}``, company currency, to net from what is asked."""
-        self.env.cr.execute(SQL("""
-            SELECT commercial_partner_id, -SUM(amount_residual_signed)
-              FROM account_move
-             WHERE company_id = %s
-               AND state = 'posted'
-               AND move_type = 'out_refund'
-               AND payment_state IN ('not_paid', 'partial')
-          GROUP BY commercial_partner_id
-        """, company.id))
-        return {partner_id: float(amount) for partner_id, amount in self.env.cr.fetchall()}
+        invoices, credits = defaultdict(list), defaultdict(float)
+        for move_id, partner_id, move_type, due, residual, state, offset in self.env.cr.fetchall():
+            if move_type == "out_refund":
+                credits[partner_id] -= float(residual)
+            else:
+                invoices[partner_id].append(planner.Invoice(move_id, partner_id, due, float(residual),
+                                                            state or "normal", offset))
+        return invoices, credits
 
     def _read_customers(self, company, partner_ids, strategies, today, credits):
         if not partner_ids:

@@ -122,9 +122,4 @@ class ArCollectionStrategy(models.Model):
     def is_quiet_hour(self, hour):
         """Whether ``hour`` (a float, local time) falls in the quiet hours, which may span midnight."""
         self.ensure_one()
-        start, end = self.quiet_hour_start, self.quiet_hour_end
-        if start == end:
-            return False
-        if start < end:
-            return start <= hour < end
-        return hour >= start or hour < end
+        return guardrails.is_quiet_hour(self._guardrail_limits(), hour)

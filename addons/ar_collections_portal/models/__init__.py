@@ -1,4 +1,5 @@
 from . import account_move
+from . import ar_invoice_case_mixin
 from . import ar_collection_strategy
 from . import ar_dispute
 from . import ar_promise

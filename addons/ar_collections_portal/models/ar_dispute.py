@@ -1,4 +1,4 @@
-from odoo import SUPERUSER_ID, Command, api, models
+from odoo import Command, api, models
 from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
@@ -38,18 +38,5 @@ class ArDispute(models.Model):
         dispute.message_post(
             body=plaintext2html(comment), author_id=author.id, message_type="comment",
             subtype_xmlid="mail.mt_comment", attachments=list(files))
-        dispute._portal_acknowledge(author)
+        dispute._portal_reply("ar_collections_portal.mail_template_dispute_acknowledgement", author)
         return dispute
-
-    def _portal_acknowledge(self, recipient):
-        """Confirm to ``recipient`` by email, in the dispute's conversation, that the dispute was received."""
-        template = self.env.ref("ar_collections_portal.mail_template_dispute_acknowledgement",
-                                raise_if_not_found=False)
-        if not template:
-            return self.env["mail.message"]
-        # Sent on behalf of the collector: posted as the portal user, the message would not notify them.
-        sender = self.with_user(self.user_id or SUPERUSER_ID).sudo()
-        return sender.with_context(lang=recipient.lang or self.partner_id.lang).message_post_with_source(
-            template, message_type="comment", subtype_xmlid="mail.mt_comment",
-            author_id=(self.user_id.partner_id or self.company_id.partner_id).id,
-            partner_ids=[Command.link(recipient.id)])

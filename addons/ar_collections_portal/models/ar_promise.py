@@ -1,4 +1,4 @@
-from odoo import SUPERUSER_ID, Command, api, models
+from odoo import Command, api, models
 from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
@@ -37,18 +37,5 @@ class ArPromise(models.Model):
         if note:
             promise.message_post(body=plaintext2html(note), author_id=author.id, message_type="comment",
                                  subtype_xmlid="mail.mt_comment")
-        promise._portal_confirm(author)
+        promise._portal_reply("ar_collections_portal.mail_template_promise_confirmation", author)
         return promise
-
-    def _portal_confirm(self, recipient):
-        """Confirm the promise to ``recipient`` by email, in the promise's conversation."""
-        template = self.env.ref("ar_collections_portal.mail_template_promise_confirmation",
-                                raise_if_not_found=False)
-        if not template:
-            return self.env["mail.message"]
-        # Sent on behalf of the collector: posted as the portal user, the message would not notify them.
-        sender = self.with_user(self.user_id or SUPERUSER_ID).sudo()
-        return sender.with_context(lang=recipient.lang or self.partner_id.lang).message_post_with_source(
-            template, message_type="comment", subtype_xmlid="mail.mt_comment",
-            author_id=(self.user_id.partner_id or self.company_id.partner_id).id,
-            partner_ids=[Command.link(recipient.id)])
