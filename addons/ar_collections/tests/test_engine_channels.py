@@ -1,3 +1,4 @@
+import re
 from datetime import datetime
 from unittest.mock import patch
 
@@ -413,6 +414,15 @@ class TestEngineOtherChannels(ArCollectionsEngineCommon):
         self.assertIn("Ask when the payment will be made.", activity.note)
         self.assertIn(html_amount(self.env, 1234, self.company.currency_id), activity.note)
         self.assertIn(invoice.name, activity.note)
+
+    def test_letter_shows_amounts_in_the_invoice_currency(self):
+        eur = self.setup_other_currency("EUR", rates=[("1900-01-01", 2.0)])
+        self._overdue_invoice(400, 10, currency=eur)
+        html, _kind = self.env["ir.actions.report"]._render_qweb_html(
+            "ar_collections.action_report_collection_letter", self.customer.ids)
+        text = re.sub(r"<[^>]+>", "", html.decode()).replace("&nbsp;", " ").replace("\xa0", " ")
+        self.assertEqual(text.count("400.00 €"), 3, "total, open amount and overdue total, all in euros")
+        self.assertNotIn("200.00", text, "not converted to the company currency")
 
     def test_letter_queued_for_printing_with_mandatory_wording(self):
         self.env["ar.collection.compliance.profile"].create({
