@@ -121,24 +121,32 @@ def main(argv=None):
     parser.add_argument(
         "--junit",
         type=Path,
-        help="pytest's JUnit XML report (omit when pytest did not run)",
+        action="append",
+        default=[],
+        help="a pytest JUnit XML report; repeat it for each pytest run (omit when pytest did not run)",
     )
     parser.add_argument(
         "--pytest-rc",
         type=int,
-        default=0,
-        help="exit code of pytest (5: no test collected)",
+        action="append",
+        default=[],
+        help="exit code of each pytest run, in the order of --junit (5: no test collected)",
     )
     args = parser.parse_args(argv)
 
     odoo = parse_odoo_log(args.odoo_log.read_text(encoding="utf-8", errors="replace"))
     pytest = PytestResult()
     problems = []
-    if args.junit:
-        if args.junit.is_file():
-            pytest = parse_junit(args.junit)
-        elif args.pytest_rc != 5:
-            problems.append(f"pytest exited with {args.pytest_rc} and wrote no report")
+    pytest_rcs = args.pytest_rc + [0] * (len(args.junit) - len(args.pytest_rc))
+    for junit, rc in zip(args.junit, pytest_rcs):
+        if junit.is_file():
+            run = parse_junit(junit)
+            pytest.tests += run.tests
+            pytest.failed += run.failed
+            pytest.errors += run.errors
+            pytest.skipped += run.skipped
+        elif rc != 5:
+            problems.append(f"pytest exited with {rc} and wrote no report ({junit})")
 
     if not odoo.reported:
         problems.append(
@@ -162,8 +170,8 @@ def main(argv=None):
         )
     if pytest.failed or pytest.errors:
         problems.append(f"pytest: {pytest.failed} failed, {pytest.errors} error(s)")
-    elif args.junit and args.pytest_rc not in (0, 5):
-        problems.append(f"pytest exited with {args.pytest_rc}")
+    problems += [f"pytest exited with {rc} ({junit})" for junit, rc in zip(args.junit, pytest_rcs)
+                 if rc not in (0, 5) and not (pytest.failed or pytest.errors)]
     if odoo.run + pytest.tests == 0:
         problems.append("no test ran at all")
 

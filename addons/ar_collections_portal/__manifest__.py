@@ -13,8 +13,6 @@
         "security/ar_collections_portal_security.xml",
         "data/ir_config_parameter_data.xml",
         "data/mail_template_data.xml",
-        "report/report_statement.xml",
-        "wizard/ar_collection_statement_wizard_views.xml",
         "views/portal_templates.xml",
         "views/portal_invoice_templates.xml",
         "views/portal_case_templates.xml",

@@ -12,6 +12,7 @@ ENGINE_PAUSED = "ENGINE_PAUSED"
 STRATEGY_PAUSED = "STRATEGY_PAUSED"
 CUSTOMER_PAUSED = "CUSTOMER_PAUSED"
 BELOW_MIN_AMOUNT = "BELOW_MIN_AMOUNT"
+COVERED_BY_CREDIT = "COVERED_BY_CREDIT"
 MAX_TOUCHES = "MAX_TOUCHES"
 MIN_GAP = "MIN_GAP"
 DO_NOT_CONTACT = "DO_NOT_CONTACT"
@@ -48,14 +49,17 @@ class Contactability:
     wrong_number: bool = False      # a collector reached the wrong person on the phone
 
 
-def customer_block(limits, amount_asked, touches_in_period, last_touch, today, paused_by=None):
+def customer_block(limits, amount_asked, touches_in_period, last_touch, today, paused_by=None, open_credit=0.0):
     """The guardrail that stops any contact with the customer today, or ``None``.
 
-    ``amount_asked`` is what a reminder would ask for, open credit notes netted:
-    nothing is asked of a customer whose credit notes cover it.
+    ``amount_asked`` is what a reminder would ask for, with ``open_credit`` (open
+    credit notes, payments and bank receipts not matched yet) netted: nothing is
+    asked of a customer whose money already came in.
     """
     if paused_by:
         return paused_by
+    if amount_asked <= 0 and open_credit > 0:
+        return COVERED_BY_CREDIT
     if amount_asked <= 0 or amount_asked < limits.min_overdue_amount:
         return BELOW_MIN_AMOUNT
     if limits.max_touches and touches_in_period >= limits.max_touches:

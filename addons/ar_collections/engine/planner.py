@@ -36,6 +36,7 @@ class Strategy:
     paused: bool = False
     channel_steps: dict = field(default_factory=dict)  # channel -> step id holding a template for it
     escalation: "Threshold" = None     # escalate the account past an overdue amount or age
+    catch_up_by_age: bool = False      # jump to the step an invoice's age reached, skipping the ones before
 
     def step_for_days(self, days_from_due):
         """The latest step whose offset has been reached, or ``None``."""
@@ -45,6 +46,36 @@ class Strategy:
                 break
             reached = step
         return reached
+
+    def next_step(self, invoice, today):
+        """The step ``invoice`` takes today, or ``None``.
+
+        Steps follow one another: an invoice takes the step after the last one it
+        took, once that step's action went out and the strategy's minimum gap has
+        passed, and once the step's offset is reached. Steps before the due date
+        are left out when the invoice is already overdue: their moment passed.
+        A strategy that catches up by age takes the latest step reached instead.
+        """
+        days_from_due = (today - invoice.due_date).days
+        if self.catch_up_by_age:
+            step = self.step_for_days(days_from_due)
+            taken = invoice.current_offset
+            return step if step and (taken is None or step.offset_days > taken) else None
+        if invoice.current_offset is not None and not self._gap_passed(invoice, today):
+            return None
+        for step in self.steps:
+            if invoice.current_offset is not None and step.offset_days <= invoice.current_offset:
+                continue
+            if step.offset_days <= 0 < days_from_due:
+                continue
+            return step if step.offset_days <= days_from_due else None
+        return None
+
+    def _gap_passed(self, invoice, today):
+        if invoice.pending:
+            return False
+        last = invoice.last_step_date
+        return last is None or (today - last).days >= self.limits.min_gap_days
 
 
 @dataclass(frozen=True)
@@ -71,6 +102,8 @@ class Invoice:
     residual: float                    # company currency
     collection_state: str = "normal"
     current_offset: int = None         # offset of the last step taken, if any
+    last_step_date: date = None        # when the last step taken was planned to go out
+    pending: bool = False              # an action about the invoice still waits to be sent or approved
 
 
 @dataclass(frozen=True)
@@ -85,7 +118,7 @@ class Customer:
     local_now: datetime = None         # customer's local time, naive
     tz: str = None
     is_control: bool = False
-    open_credit: float = 0.0           # open credit notes (company currency), netted from what is asked
+    open_credit: float = 0.0           # open credit notes and unmatched payments (company currency), netted
 
 
 @dataclass
@@ -123,13 +156,13 @@ def in_control_group(partner_id, salt, percent):
 
 
 def due_steps(strategy, invoices, today):
-    """``[(invoice, step)]`` for invoices whose strategy reached a step they have not taken yet."""
+    """``[(invoice, step)]`` for the invoices that take a step of their strategy today."""
     due = []
     for invoice in invoices:
         if invoice.collection_state in HOLD_STATES:
             continue
-        step = strategy.step_for_days((today - invoice.due_date).days)
-        if step and (invoice.current_offset is None or step.offset_days > invoice.current_offset):
+        step = strategy.next_step(invoice, today)
+        if step:
             due.append((invoice, step))
     return due
 
@@ -180,8 +213,9 @@ def _decide(today, strategy, customer, group, overdue, touch_dates, scorer, engi
     )
     paused_by = (guardrails.ENGINE_PAUSED if engine_paused else guardrails.STRATEGY_PAUSED if strategy.paused
                  else guardrails.CUSTOMER_PAUSED if customer.paused else None)
+    decision.inputs["open_credit"] = round(customer.open_credit, 2)
     decision.blocked_by = guardrails.customer_block(limits, decision.inputs["amount_asked"], touches, last_touch,
-                                                    today, paused_by)
+                                                    today, paused_by, open_credit=customer.open_credit)
     if decision.blocked_by:
         decision.reasons = [f"BLOCKED_{decision.blocked_by}"]
         return decision

@@ -65,11 +65,19 @@ def next_action(reasons):
     return REASONS[min(known, key=lambda code: REASONS[code][1])][0]
 
 
+def priority(candidate_score, rules):
+    """The score as a share of the highest possible one (every rule counting in full), between 0 and 1."""
+    full = sum(weight for _factor, weight, _segments in rules if weight > 0)
+    return round(min(max(candidate_score / full, 0.0), 1.0), 4) if full else 0.0
+
+
 def rank(candidates, rules):
-    """Score every candidate and return them sorted best first, with ``score`` and ``rank`` set (1 = first)."""
+    """Score every candidate and return them sorted best first, with ``score``, ``priority`` and ``rank``
+    (1 = first) set."""
     max_amount = max((c.get("amount") or 0.0 for c in candidates), default=0.0)
     for candidate in candidates:
         candidate["score"] = score(candidate, rules, max_amount)
+        candidate["priority"] = priority(candidate["score"], rules)
         candidate["next_action"] = next_action(candidate.get("reasons", ()))
     ordered = sorted(candidates, key=lambda c: (-c["score"], -(c.get("amount") or 0.0), c.get("partner_id") or 0))
     by_owner = {}

@@ -106,6 +106,15 @@ class AccountMove(models.Model):
             super(AccountMove, moves.sudo()).write({"collection_state": state})
         self.env["ar.collection.event"]._record(events)
 
+    def _collection_reminded(self):
+        """The invoices of ``self`` that a reminder (email, SMS, letter or portal notice) was already sent about."""
+        if not self:
+            return self
+        done = self.env["ar.collection.action"].sudo().search([
+            ("move_ids", "in", self.ids), ("state", "=", "done"),
+            ("channel", "in", ("email", "sms", "letter", "portal"))])
+        return self & done.move_ids
+
     def action_view_collection_events(self):
         self.ensure_one()
         return {
@@ -264,3 +273,33 @@ class AccountMove(models.Model):
             VALUES %s
         """, rows, page_size=1000)
         self.env["ar.collection.event"].invalidate_model()
+
+
+    # ------------------------------------------------------------------
+    # Disputes from the customer's email replies
+    # ------------------------------------------------------------------
+
+    def _message_post_after_hook(self, message, msg_values):
+        result = super()._message_post_after_hook(message, msg_values)
+        if len(self) == 1 and message.message_type == "email" and self.move_type in ("out_invoice", "out_receipt"):
+            self._collection_detect_dispute(message)
+        return result
+
+    def _collection_detect_dispute(self, message):
+        """Open a dispute when the customer's reply scores above the company's threshold; return it."""
+        self.ensure_one()
+        move = self.sudo()
+        author = message.author_id
+        if move.state != "posted" or move.payment_state not in ("not_paid", "partial", "in_payment"):
+            return None
+        if author and author.user_ids.filtered(lambda user: not user.share):
+            return None  # an employee, not the customer
+        if "open" in move.collection_dispute_ids.mapped("state"):
+            return None
+        score, phrases = self.env["ar.dispute.phrase"]._detect(
+            message.body or "", lang=author.lang or move.commercial_partner_id.lang)
+        threshold = move.company_id.collection_dispute_threshold or 1.0
+        if not phrases or score < threshold:
+            return None
+        _logger.info("Email %s on %s reads as a dispute (score %s)", message.id, move.name, score)
+        return self.env["ar.dispute"]._open_from_email(move, message, score, phrases)

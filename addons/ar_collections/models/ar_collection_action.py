@@ -126,6 +126,15 @@ class ArCollectionAction(models.Model):
                 states=" / ".join(dict(ACTION_STATES)[s] for s in allowed), verb=verb,
                 actions=", ".join(wrong.mapped("name"))))
 
+    @api.model
+    def _action_open_for_current_user(self):
+        """Collection actions as each person needs them: a collector's own, the whole team's for a manager."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("ar_collections.ar_collection_action_action")
+        if self.env.user.has_group("ar_collections.group_ar_collections_manager"):
+            action["context"] = {"search_default_planned": 1, "search_default_to_approve": 1,
+                                 "search_default_group_user": 1}
+        return action
+
     def action_approve(self, comment=None):
         """Approve; ``comment`` defaults to the one typed on each action."""
         self._check_manager()
@@ -172,6 +181,49 @@ class ArCollectionAction(models.Model):
             action.with_company(action.company_id)._execute()
         self.env["ar.collection.engine"]._trigger_outgoing_queues()
         return True
+
+    def action_edit_and_send(self):
+        """Open the planned email in Odoo's mail composer: the collector edits it and sends it as this action."""
+        self.ensure_one()
+        self._check_state(("planned",), self.env._("edited and sent"))
+        if self.channel != "email":
+            raise UserError(self.env._("Only an email can be edited before it is sent."))
+        if self._needs_approval():
+            raise UserError(self.env._("Action %s waits for a manager's approval.", self.name))
+        step = self.template_step_id or self.step_id
+        template = step.mail_template_id
+        live_moves, dropped = self._split_moves()
+        if self.move_ids and not live_moves:
+            raise UserError(self._dropped_reason(dropped))
+        records = self._template_records(template, live_moves)
+        if len(records) > 1:
+            raise UserError(self.env._(
+                "Action %s sends one email per invoice: send it from the queue, or edit the invoices' emails "
+                "one by one.", self.name))
+        recipient = self._recipient()
+        action = self._rendering_env(self._lang(recipient)).with_context(ar_collection_action_id=self.id)
+        action._ensure_portal_tokens(records)
+        composer = action._composer(records, template, recipient | self._invoicing_contacts(),
+                                    attachments=action._email_attachments(step, records, live_moves))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Edit and Send"),
+            "res_model": composer._name,
+            "res_id": composer.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"ar_collection_action_id": self.id},
+        }
+
+    def _sent_from_composer(self, messages):
+        """The collector sent this action's email from the mail composer: it is done, like a send by the engine."""
+        self.ensure_one()
+        self._lock_for_sending()
+        self._check_state(("planned",), self.env._("edited and sent"))
+        live_moves, _dropped = self._split_moves()
+        self.sent_message_ids |= messages
+        self._complete(live_moves, edited_by=self.env.user)
 
     def _lock_for_sending(self):
         """Lock the actions as the engine's run does, so that a run and a user never send the same action."""
@@ -342,11 +394,15 @@ class ArCollectionAction(models.Model):
         if not step:
             raise CollectionSendError(self.env._("The action has no strategy step to take its template from."))
         self._senders()[self.channel](step, live_moves)
+        self._complete(live_moves)
+
+    def _complete(self, moves, edited_by=None):
+        """What follows a send: the step's escalation, then the action is done."""
         if self.step_id.escalate_to:
             self.env["ar.collection.escalation"]._escalate(
-                self, self.step_id.escalate_to, live_moves,
+                self, self.step_id.escalate_to, moves,
                 reason=self.env._("Step %s of the collection strategy.", self.step_id.display_name))
-        self._mark_done(live_moves)
+        self._mark_done(moves, edited_by=edited_by)
 
     def _senders(self):
         return {
@@ -387,13 +443,16 @@ class ArCollectionAction(models.Model):
         step = self.step_id
         return (step.needs_approval or step.escalate_to == "legal") and not self.approved_by_id
 
-    def _mark_done(self, moves):
+    def _mark_done(self, moves, edited_by=None):
         self.write({"state": "done", "done_date": fields.Datetime.now(), "attempt_count": self.attempt_count + 1})
         if moves:
             moves.write({"collection_last_action_date": fields.Date.context_today(self)})
+        description = self.env._("%s sent", self._channel_label()) if not edited_by else self.env._(
+            "%(channel)s edited and sent by %(user)s", channel=self._channel_label(), user=edited_by.name)
         self._audit_log(
-            "sent", description=self.env._("%s sent", self._channel_label()), new_value=self._channel_label(),
-            payload={"attempt": self.attempt_count, "invoice_ids": moves.ids})
+            "sent", description=description, new_value=self._channel_label(),
+            payload={"attempt": self.attempt_count, "invoice_ids": moves.ids, "edited_by": edited_by.id or None
+                     if edited_by else None})
 
     def _record_failure(self, error):
         """Mark the action failed; it goes back to the queue until it has failed three times."""
@@ -495,6 +554,13 @@ class ArCollectionAction(models.Model):
     def _recipient(self):
         return self._collection_recipient(self.partner_id, self.contact_id)
 
+    def _invoicing_contacts(self):
+        """The customer's invoicing contacts with an email, when the strategy copies them on its reminders."""
+        if not self.strategy_id.copy_invoice_contacts:
+            return self.env["res.partner"]
+        return self.partner_id.commercial_partner_id.child_ids.filtered(
+            lambda contact: contact.type == "invoice" and contact.email_normalized)
+
     def _lang(self, recipient):
         return self._collection_lang(self.partner_id, recipient, self.company_id)
 
@@ -542,21 +608,28 @@ class ArCollectionAction(models.Model):
                 "%(contact)s has no valid email address (%(email)s).",
                 contact=recipient.display_name, email=recipient.email or self.env._("none")))
         action = self._rendering_env(self._lang(recipient))
+        recipients = recipient | self._invoicing_contacts()
         messages = self.env["mail.message"]
         for record in self._template_records(template, moves):
             action._ensure_portal_tokens(record)
             attachments = action._email_attachments(step, record, moves)
-            messages |= action._post_template(record, template, recipient, attachments=attachments)
+            messages |= action._post_template(record, template, recipients, attachments=attachments)
         self.sent_message_ids |= messages
 
     @api.model
-    def _post_template(self, record, template, recipient, attachments=None):
-        """Post ``template`` in ``record``'s chatter and email it to ``recipient`` through the mail queue.
+    def _post_template(self, record, template, recipients, attachments=None):
+        """Post ``template`` in ``record``'s chatter and email it to ``recipients`` through the mail queue.
 
         Rendering goes through the mail composer in comment mode, so that the
         template's language applies and the customer's reply comes back to the
         record's thread. The author is the sender of the template (the company).
         """
+        _mails, messages = self._composer(record, template, recipients, attachments)._action_send_mail()
+        return messages
+
+    @api.model
+    def _composer(self, record, template, recipients, attachments=None):
+        """Odoo's mail composer, in comment mode, holding ``template`` rendered for ``record``."""
         composer = self.env["mail.compose.message"].with_context(
             default_composition_mode="comment",
             default_model=record._name,
@@ -565,13 +638,12 @@ class ArCollectionAction(models.Model):
         ).create({
             "message_type": "comment",
             "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment"),
-            "partner_ids": [Command.set(recipient.ids)],
+            "partner_ids": [Command.set(recipients.ids)],
             "force_send": False,
         })
         if attachments:
             composer.attachment_ids = [Command.link(attachment.id) for attachment in attachments]
-        _mails, messages = composer._action_send_mail()
-        return messages
+        return composer
 
     def _email_attachments(self, step, record, moves):
         documents = []
@@ -597,8 +669,11 @@ class ArCollectionAction(models.Model):
         return documents
 
     def _statement_document(self):
-        content, kind = self.env["ir.actions.report"]._render_qweb_pdf(
-            "ar_collections.action_report_collection_letter", self.partner_id.ids)
+        """The customer's statement of account: every open item, and at least the last twelve months."""
+        Statement = self.env["report.ar_collections.report_statement"]
+        date_from, date_to = Statement._period_with_open_items(
+            self.partner_id, self.company_id, fields.Date.context_today(self))
+        content, kind = Statement._render_pdf(self.partner_id, self.company_id, date_from, date_to)
         name = self.env._("Statement - %(customer)s.%(ext)s", customer=self.partner_id.name, ext=kind)
         return name, content, _mimetype(kind)
 

@@ -3,17 +3,19 @@ from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import LazyTranslate
 
 from ..engine.ranking import REASONS, rank
 
 _logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__)
 
 REASON_LABELS = {
-    "call_planned": "Call planned by the engine",
-    "promise_broken": "Broken promise",
-    "promise_due": "Promise due",
-    "dispute_sla": "Dispute SLA breached",
-    "high_risk_no_contact": "High risk, no recent contact",
+    "call_planned": _lt("Call planned by the engine"),
+    "promise_broken": _lt("Broken promise"),
+    "promise_due": _lt("Promise due"),
+    "dispute_sla": _lt("Dispute SLA breached"),
+    "high_risk_no_contact": _lt("High risk, no recent contact"),
 }
 NEXT_ACTIONS = [
     ("call", "Call the customer"),
@@ -52,6 +54,9 @@ class ArCollectionAgendaLine(models.Model):
     state = fields.Selection(LINE_STATES, default="todo", required=True, index=True)
     rank = fields.Integer(help="Position on the collector's agenda of the day, 1 first.")
     score = fields.Float(digits=(16, 4), help="Weighted sum of the ranking rules.")
+    priority = fields.Float(
+        help="The ranking score as a share of the highest possible one: 100% when every ranking rule "
+        "counts in full for this customer.")
     reason_codes = fields.Char(help="Why the customer is on the agenda.")
     reason_labels = fields.Char(string="Reasons", compute="_compute_reason_labels")
     next_action = fields.Selection(NEXT_ACTIONS, string="Recommended Action")
@@ -92,6 +97,21 @@ class ArCollectionAgendaLine(models.Model):
     def _cron_build_agendas(self):
         for company in self.env["res.company"].search([]):
             self._build_agenda(company)
+
+    @api.model
+    def _trigger_agenda_build(self, delay_minutes=2):
+        """Build today's agendas soon, after the engine's run, rather than at tomorrow morning's run."""
+        self.env.ref("ar_collections.ir_cron_collection_agenda")._trigger(
+            at=fields.Datetime.now() + timedelta(minutes=delay_minutes))
+
+    @api.model
+    def _action_open_for_current_user(self):
+        """The agenda of today: a collector's own, every collector's for a manager."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("ar_collections.ar_collection_agenda_line_action")
+        if self.env.user.has_group("ar_collections.group_ar_collections_manager"):
+            action["name"] = self.env._("Team Agenda")
+            action["context"] = {"search_default_today": 1, "search_default_group_user": 1}
+        return action
 
     @api.model
     def action_refresh_my_agenda(self):
@@ -144,6 +164,7 @@ class ArCollectionAgendaLine(models.Model):
         return {
             "rank": candidate["rank"],
             "score": candidate["score"],
+            "priority": candidate["priority"],
             "reason_codes": ",".join(sorted(candidate["reasons"], key=lambda code: REASONS[code][1])),
             "next_action": candidate["next_action"],
             "move_ids": [(6, 0, sorted(candidate["move_ids"]))],

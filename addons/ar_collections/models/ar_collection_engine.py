@@ -42,7 +42,8 @@ class ArCollectionEngine(models.AbstractModel):
     def _plan(self, company, today=None, dry_run=False):
         """Decide and record the actions of ``company`` for ``today``; return the decisions.
 
-        With ``dry_run`` nothing is written: the decisions show what would be done.
+        With ``dry_run`` nothing is written: the decisions show what would be done
+        once the engine is switched on, even while it is off.
         """
         today = today or fields.Date.context_today(self.with_company(company))
         if not dry_run and not self._try_lock(company):
@@ -50,8 +51,9 @@ class ArCollectionEngine(models.AbstractModel):
             return []
         strategies = self._read_strategies(company)
         invoices, credits = self._read_open_documents(company)
+        self._add_unapplied_cash(company, credits)
         customers = self._read_customers(company, list(invoices), strategies, today, credits)
-        paused = company.collection_engine_paused
+        paused = company.collection_engine_paused and not dry_run
         decisions = planner.plan(today, strategies, customers, invoices, self._get_scorer(company),
                                  engine_paused=paused)
         if not dry_run:
@@ -121,6 +123,7 @@ class ArCollectionEngine(models.AbstractModel):
             control_percent=strategy.control_group_percent,
             paused=strategy.paused,
             channel_steps=channel_steps,
+            catch_up_by_age=strategy.catch_up_by_age,
             escalation=planner.Threshold(strategy.threshold_escalate_to, strategy.escalation_amount,
                                          strategy.escalation_days)
             if strategy.threshold_escalate_to and (strategy.escalation_amount or strategy.escalation_days) else None,
@@ -132,25 +135,72 @@ class ArCollectionEngine(models.AbstractModel):
         Credit notes (company currency) are netted from what a reminder asks for.
         """
         self.env["account.move"].flush_model()
+        self.env["ar.collection.action"].flush_model(["state", "move_ids", "company_id"])
         self.env.cr.execute(SQL("""
             SELECT move.id, move.commercial_partner_id, move.move_type, move.invoice_date_due,
-                   move.amount_residual_signed, move.collection_state, step.offset_days
+                   move.amount_residual_signed, move.collection_state, step.offset_days,
+                   move.collection_next_action_date, pending.move_id IS NOT NULL
               FROM account_move move
          LEFT JOIN ar_collection_step step ON step.id = move.collection_step_id
-             WHERE move.company_id = %s
+         LEFT JOIN (SELECT DISTINCT rel.move_id
+                      FROM ar_collection_action_account_move_rel rel
+                      JOIN ar_collection_action action ON action.id = rel.action_id
+                     WHERE action.company_id = %(company)s
+                       AND action.state IN ('planned', 'to_approve')) pending ON pending.move_id = move.id
+             WHERE move.company_id = %(company)s
                AND move.state = 'posted'
                AND move.move_type IN ('out_invoice', 'out_receipt', 'out_refund')
                AND move.payment_state IN ('not_paid', 'partial')
                AND move.invoice_date_due IS NOT NULL
-        """, company.id))
+        """, company=company.id))
         invoices, credits = defaultdict(list), defaultdict(float)
-        for move_id, partner_id, move_type, due, residual, state, offset in self.env.cr.fetchall():
+        for move_id, partner_id, move_type, due, residual, state, offset, last_step, pending \
+                in self.env.cr.fetchall():
             if move_type == "out_refund":
                 credits[partner_id] -= float(residual)
             else:
                 invoices[partner_id].append(planner.Invoice(move_id, partner_id, due, float(residual),
-                                                            state or "normal", offset))
+                                                            state or "normal", offset, last_step, pending))
         return invoices, credits
+
+    def _add_unapplied_cash(self, company, credits):
+        """Add to ``credits`` the money received but not matched yet (company currency), per customer.
+
+        A payment registered without being matched with its invoices, and a bank
+        statement line of the customer still waiting in the suspense account, are
+        money the customer already paid: a reminder must not ask for it again.
+        """
+        self.env["account.move.line"].flush_model()
+        self.env["account.bank.statement.line"].flush_model()
+        self.env.cr.execute(SQL("""
+            SELECT partner.commercial_partner_id, -SUM(line.amount_residual)
+              FROM account_move_line line
+              JOIN account_move move ON move.id = line.move_id
+              JOIN account_account account ON account.id = line.account_id
+              JOIN res_partner partner ON partner.id = line.partner_id
+             WHERE line.company_id = %(company)s
+               AND line.parent_state = 'posted'
+               AND account.account_type = 'asset_receivable'
+               AND NOT line.reconciled
+               AND line.amount_residual < 0
+               AND move.move_type NOT IN ('out_refund', 'in_refund')
+          GROUP BY partner.commercial_partner_id
+         UNION ALL
+            SELECT partner.commercial_partner_id, -SUM(suspense.balance)
+              FROM account_bank_statement_line st_line
+              JOIN account_move move ON move.id = st_line.move_id AND move.state = 'posted'
+              JOIN account_journal journal ON journal.id = st_line.journal_id
+              JOIN account_move_line suspense ON suspense.move_id = st_line.move_id
+                                             AND suspense.account_id = journal.suspense_account_id
+              JOIN res_partner partner ON partner.id = st_line.partner_id
+             WHERE st_line.company_id = %(company)s
+               AND NOT st_line.is_reconciled
+               AND st_line.amount > 0
+          GROUP BY partner.commercial_partner_id
+        """, company=company.id))
+        for partner_id, amount in self.env.cr.fetchall():
+            if amount and amount > 0:
+                credits[partner_id] += float(amount)
 
     def _read_customers(self, company, partner_ids, strategies, today, credits):
         if not partner_ids:

@@ -123,8 +123,7 @@ class ArCollectionEscalation(models.AbstractModel):
         """Statement of account and collection history, attached to the customer."""
         partner = partner.with_company(company)
         today = fields.Date.to_string(fields.Date.context_today(self))
-        statement, kind = self.env["ir.actions.report"].with_company(company)._render_qweb_pdf(
-            "ar_collections.action_report_collection_letter", partner.ids)
+        statement, kind = self._legal_statement(company, partner)
         attachments = self.env["ir.attachment"].create([{
             "name": self.env._("Legal handoff - %(customer)s - statement %(date)s.%(ext)s",
                                customer=partner.name, date=today, ext=kind),
@@ -144,6 +143,14 @@ class ArCollectionEscalation(models.AbstractModel):
             body=self.env._("Legal handoff package: statement of account and collection history."),
             attachment_ids=attachments.ids)
         return attachments
+
+    @api.model
+    def _legal_statement(self, company, partner):
+        """``(content, kind)``: the statement of account up to today, from the customer's oldest open item or
+        twelve months back if that is earlier, so legal sees every open item and the recent payment history."""
+        Statement = self.env["report.ar_collections.report_statement"]
+        date_from, date_to = Statement._period_with_open_items(partner, company, fields.Date.context_today(self))
+        return Statement._render_pdf(partner, company, date_from, date_to)
 
     @api.model
     def _history_csv(self, company, partner):

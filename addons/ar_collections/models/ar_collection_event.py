@@ -14,6 +14,9 @@ EVENT_TYPES = [
     ("sent", "Sent"),
     ("failed", "Failed"),
     ("escalation", "Escalation"),
+    ("call", "Call Logged"),
+    ("dismissal", "False Positive Dismissed"),
+    ("exception", "Reconciliation Exception"),
 ]
 
 

@@ -47,6 +47,15 @@ class ArCollectionStrategy(models.Model):
     consolidate_per_customer = fields.Boolean(
         string="One Message per Customer", default=True,
         help="A reminder covers all overdue invoices of the customer, credit notes netted.")
+    catch_up_by_age = fields.Boolean(
+        string="Catch Up by Age", tracking=True,
+        help="An invoice takes at once the step its age reached, skipping the earlier ones (for example the "
+        "final notice for an invoice found 60 days overdue). By default, every invoice goes through the steps "
+        "in order, one after the other, with the minimum gap between them: going live on an old book starts "
+        "every customer at the first reminder.")
+    copy_invoice_contacts = fields.Boolean(
+        string="Copy Invoicing Contacts",
+        help="Reminder emails also go to the customer's contacts of type Invoice, besides its collections contact.")
     send_thank_you = fields.Boolean(string="Thank-You on Payment", help="Thank customers who pay a reminded invoice.")
     control_group_percent = fields.Float(
         string="Control Group (%)", default=0.0,

@@ -1,18 +1,23 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 EXCEPTION_TYPES = [
     ("short_payment", "Short Payment"),
     ("overpayment", "Overpayment"),
     ("unapplied_cash", "Unapplied Cash"),
     ("disputed_payment", "Payment on a Disputed Invoice"),
+    ("unmatched_receipt", "Unmatched Bank Receipt"),
 ]
 RESOLUTION_STEPS = {
-    "short_payment": "Ask the customer why the payment is short; write off the difference, or chase it.",
-    "overpayment": "Apply the credit to another open invoice, or refund the customer.",
-    "unapplied_cash": "Match the payment with the customer's open invoices.",
-    "disputed_payment": "Check the dispute: a payment on a disputed invoice often settles it.",
+    "short_payment": _lt("Ask the customer why the payment is short; write off the difference, or chase it."),
+    "overpayment": _lt("Apply the credit to another open invoice, or refund the customer."),
+    "unapplied_cash": _lt("Match the payment with the customer's open invoices."),
+    "disputed_payment": _lt("Check the dispute: a payment on a disputed invoice often settles it."),
+    "unmatched_receipt": _lt("Match the bank statement line with the customer's open invoices: reminders do not "
+                             "ask for this money again meanwhile."),
 }
 
 
@@ -60,7 +65,7 @@ class ArReconciliationException(models.Model):
     def _compute_resolution_steps(self):
         for exception in self:
             steps = RESOLUTION_STEPS.get(exception.exception_type)
-            exception.resolution_steps = self.env._(steps) if steps else False  # pylint: disable=gettext-variable
+            exception.resolution_steps = self.env._(steps) if steps else False
 
     def action_resolve(self):
         for exception in self:
@@ -93,6 +98,7 @@ class ArReconciliationException(models.Model):
         self.env["account.move"].flush_model()
         self.env["account.partial.reconcile"].flush_model()
         self.env["ar.dispute"].flush_model()
+        self.env["account.bank.statement.line"].flush_model()
         self.env.cr.execute(self._detection_query(company, today))
         found = {row[0]: row for row in self.env.cr.fetchall()}
         known = {row["dedup_key"]: row for row in self.search_read(
@@ -158,4 +164,12 @@ class ArReconciliationException(models.Model):
               JOIN account_move_line credit ON credit.id = partial.credit_move_id
              WHERE dispute.company_id = %(company)s AND dispute.state = 'open'
                AND partial.create_date >= dispute.create_date AND credit.payment_id IS NOT NULL
+            UNION ALL
+            -- Money from a known customer on the bank account, not matched with its invoices yet.
+            SELECT 'receipt:' || st_line.id, 'unmatched_receipt', partner.commercial_partner_id, NULL::int,
+                   NULL::int, NULL::int, -st_line.amount_residual
+              FROM account_bank_statement_line st_line
+              JOIN account_move move ON move.id = st_line.move_id AND move.state = 'posted'
+              JOIN res_partner partner ON partner.id = st_line.partner_id
+             WHERE st_line.company_id = %(company)s AND NOT st_line.is_reconciled AND st_line.amount > 0
         """, company=company.id, today=today)

@@ -1,6 +1,13 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..book import generate_demo_book
+
+DEFAULT_STRATEGIES = ("strategy_standard", "strategy_gentle", "strategy_firm")
+DEFAULT_SEGMENTS = ("segment_chronic", "segment_key_account", "segment_standard")
+DEFAULT_RANKING_RULES = ("ranking_rule_promise_due", "ranking_rule_dispute_sla", "ranking_rule_amount",
+                         "ranking_rule_aging", "ranking_rule_risk", "ranking_rule_last_contact")
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -35,6 +42,20 @@ class ResCompany(models.Model):
         string="Aging Buckets", default="30,45,60,90",
         help="Days past due, separated by commas: crossing one of them is an event of the collections engine.")
 
+    collection_dispute_threshold = fields.Float(
+        string="Dispute Detection Threshold", default=1.0, digits=(16, 2),
+        help="A customer's email reply on an invoice opens a dispute when the weights of the dispute phrases "
+        "it contains add up to this.")
+    collection_dispute_reason_id = fields.Many2one(
+        "ar.dispute.reason", string="Reason of Detected Disputes",
+        help="Reason given to the disputes opened from an email reply; 'Other' when empty.")
+    collection_high_risk_score = fields.Integer(
+        string="High Risk Score", default=70,
+        help="Overdue customers at or above this risk score go on the agenda when nobody contacted them lately.")
+    collection_contact_gap_days = fields.Integer(
+        string="Recent Contact (days)", default=14,
+        help="A high-risk customer contacted within these days does not go on the agenda for that reason.")
+
     @api.constrains("collection_lookback_days", "collection_promise_grace_days")
     def _check_collection_days(self):
         for company in self:
@@ -61,3 +82,77 @@ class ResCompany(models.Model):
                 "Aging buckets are increasing numbers of days past due separated by commas, "
                 "such as 30,45,60,90 (got \"%s\").", self.collection_aging_buckets or ""))
         return thresholds
+
+    # ------------------------------------------------------------------
+    # Going live
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _collection_install_defaults(self):
+        """At install: every company gets the default configuration and its engine starts switched off."""
+        companies = self.search([])
+        companies._collection_ensure_defaults()
+        companies.write({"collection_engine_paused": True})
+
+    def _collection_ensure_defaults(self):
+        """Give each company without a strategy copies of the default strategies, segments and agenda ranking.
+
+        The defaults are the records the addon installs for the main company, as
+        they stand: a company created later starts from what the main company uses.
+        """
+        strategies = self._collection_default_records("ar.collection.strategy", DEFAULT_STRATEGIES)
+        segments = self._collection_default_records("ar.collection.segment", DEFAULT_SEGMENTS)
+        ranking_rules = self._collection_default_records("ar.collection.ranking.rule", DEFAULT_RANKING_RULES)
+        Strategy = self.env["ar.collection.strategy"].sudo()
+        for company in self:
+            if Strategy.search_count([("company_id", "=", company.id)]):
+                continue
+            copies = {strategy: strategy.copy({"company_id": company.id, "name": strategy.name})
+                      for strategy in strategies.filtered(lambda record: record.company_id != company)}
+            for segment in segments.filtered(lambda record: record.company_id != company):
+                segment.copy({"company_id": company.id, "name": segment.name,
+                              "strategy_id": copies.get(segment.strategy_id, Strategy).id})
+            for rule in ranking_rules.filtered(lambda record: record.company_id != company):
+                rule.copy({"company_id": company.id})
+            standard = self.env.ref("ar_collections.strategy_standard", raise_if_not_found=False)
+            if standard in copies and not company.collection_strategy_id:
+                company.collection_strategy_id = copies[standard]
+        return True
+
+    def _collection_default_records(self, model, xmlids):
+        records = self.env[model].sudo()
+        for xmlid in xmlids:
+            records |= self.env.ref(f"ar_collections.{xmlid}", raise_if_not_found=False) or records.browse()
+        return records
+
+    def _collection_switch_engine(self, on):
+        """Switch the collections engine of the companies on or off, recorded in the audit trail."""
+        changed = self.filtered(lambda company: company.collection_engine_paused == on)
+        if not changed:
+            return
+        changed.collection_engine_paused = not on
+        description = self.env._("Collections engine switched on") if on else self.env._(
+            "Collections engine switched off")
+        self.env["ar.collection.event"]._record([{
+            "event_type": "state_change", "description": description, "company_id": company.id,
+            "res_model": company._name, "res_id": company.id, "record_name": company.name,
+            "old_value": "off" if on else "on", "new_value": "on" if on else "off", "rule": "engine_switch",
+        } for company in changed])
+        if on:
+            self.env["ar.collection.engine"]._trigger_run()
+
+    def _collection_customers_without_email(self):
+        """Number of customers with overdue invoices in this company whom no reminder email can reach."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        groups = self.env["account.move"].sudo()._read_group([
+            ("company_id", "=", self.id), ("state", "=", "posted"), ("move_type", "in", ("out_invoice", "out_receipt")),
+            ("payment_state", "in", ("not_paid", "partial")), ("invoice_date_due", "<", today),
+        ], ["commercial_partner_id"])
+        customers = self.env["res.partner"].union(*(partner for (partner,) in groups))
+        return len(customers.filtered(lambda partner: not (partner.collection_contact_id.email or partner.email)))
+
+    @api.model
+    def _collection_generate_demo_book(self):
+        """Generate the receivable book of the demo data (see :mod:`odoo.addons.ar_collections.book`)."""
+        return generate_demo_book(self.env)

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -18,3 +18,43 @@ class ResConfigSettings(models.TransientModel):
     collection_director_id = fields.Many2one(related="company_id.collection_director_id", readonly=False)
     collection_legal_user_id = fields.Many2one(related="company_id.collection_legal_user_id", readonly=False)
     collection_aging_buckets = fields.Char(related="company_id.collection_aging_buckets", readonly=False)
+
+    collection_dispute_threshold = fields.Float(related="company_id.collection_dispute_threshold", readonly=False)
+    collection_dispute_reason_id = fields.Many2one(related="company_id.collection_dispute_reason_id",
+                                                   readonly=False)
+    collection_high_risk_score = fields.Integer(related="company_id.collection_high_risk_score", readonly=False)
+    collection_contact_gap_days = fields.Integer(related="company_id.collection_contact_gap_days", readonly=False)
+
+    # Go-live checklist: what an administrator checks before switching the engine on.
+    collection_check_company_email = fields.Boolean(compute="_compute_collection_checklist")
+    collection_check_mail_server = fields.Boolean(compute="_compute_collection_checklist")
+    collection_check_strategy = fields.Boolean(compute="_compute_collection_checklist")
+    collection_check_people = fields.Boolean(compute="_compute_collection_checklist")
+    collection_check_compliance = fields.Boolean(compute="_compute_collection_checklist")
+    collection_customers_without_email = fields.Integer(compute="_compute_collection_checklist")
+
+    @api.depends("company_id")
+    def _compute_collection_checklist(self):
+        servers = self.env["ir.mail_server"].sudo().search_count([("active", "=", True)])
+        for settings in self:
+            company = settings.company_id
+            strategy = company.collection_strategy_id
+            settings.collection_check_company_email = bool(company.email)
+            settings.collection_check_mail_server = bool(servers)
+            settings.collection_check_strategy = bool(strategy.step_ids)
+            settings.collection_check_people = bool(company.collection_user_id and company.collection_manager_id)
+            settings.collection_check_compliance = bool(self.env["ar.collection.compliance.profile"].search_count(
+                [("company_id", "in", (company.id, False))]))
+            settings.collection_customers_without_email = company._collection_customers_without_email()
+
+    def action_collection_switch_on(self):
+        self.company_id._collection_switch_engine(on=True)
+        return {"type": "ir.actions.client", "tag": "reload"}
+
+    def action_collection_switch_off(self):
+        self.company_id._collection_switch_engine(on=False)
+        return {"type": "ir.actions.client", "tag": "reload"}
+
+    def action_collection_load_defaults(self):
+        self.company_id._collection_ensure_defaults()
+        return {"type": "ir.actions.client", "tag": "reload"}

@@ -45,6 +45,9 @@ class ResPartner(models.Model):
     collection_no_sms = fields.Boolean(string="No Reminder SMS")
     collection_no_call = fields.Boolean(string="No Collection Calls")
     collection_no_letter = fields.Boolean(string="No Reminder Letters")
+    collection_phone_invalid = fields.Boolean(
+        string="Wrong Phone Number", tracking=True,
+        help="A collector called and reached the wrong person; fix the number before the next call.")
 
     # Per company.
     collection_segment_id = fields.Many2one(
@@ -88,6 +91,7 @@ class ResPartner(models.Model):
     collection_dispute_ids = fields.One2many("ar.dispute", "partner_id", string="Disputes")
     collection_promise_ids = fields.One2many("ar.promise", "partner_id", string="Promises to Pay")
     collection_action_ids = fields.One2many("ar.collection.action", "partner_id", string="Collection Actions")
+    collection_agenda_line_ids = fields.One2many("ar.collection.agenda.line", "partner_id", string="Agenda Lines")
     collection_dispute_count = fields.Integer(compute="_compute_collection_counts")
     collection_promise_count = fields.Integer(compute="_compute_collection_counts")
     collection_action_count = fields.Integer(compute="_compute_collection_counts")
@@ -123,6 +127,7 @@ class ResPartner(models.Model):
             raise AccessError(self.env._(
                 "Only a collections manager can change %s.",
                 ", ".join(self._fields[name].string for name in sorted(managed))))
+        self._collection_clear_contact_problems(vals)
         result = super().write(vals)
         if "collection_segment_override_id" in vals:
             self._collection_apply_override()
@@ -130,6 +135,18 @@ class ResPartner(models.Model):
         if tracked:
             self._collection_log_assignment(tracked)
         return result
+
+    def _collection_clear_contact_problems(self, vals):
+        """A new address has not bounced and a new number is worth calling: the engine may use them again."""
+        if vals.get("email") and "message_bounce" not in vals:
+            changed = self.filtered(lambda partner: partner.message_bounce and partner.email != vals["email"])
+            if changed:
+                super(ResPartner, changed).write({"message_bounce": 0})
+        if "collection_phone_invalid" not in vals and (vals.get("phone") or vals.get("mobile")):
+            changed = self.filtered(lambda partner: partner.collection_phone_invalid and any(
+                vals.get(name) and vals[name] != partner[name] for name in ("phone", "mobile")))
+            if changed:
+                super(ResPartner, changed).write({"collection_phone_invalid": False})
 
     def _collection_apply_override(self):
         events = []
@@ -370,6 +387,24 @@ class ResPartner(models.Model):
                 company, self.commercial_partner_id)
         return True
 
+    def action_collection_log_call(self):
+        self.ensure_one()
+        return self._collection_open_wizard("ar.collection.call.log", self.env._("Log a Call"))
+
+    def action_collection_override(self):
+        self.ensure_one()
+        return self._collection_open_wizard("ar.collection.override", self.env._("Manager Override"))
+
+    def _collection_open_wizard(self, model, name):
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model,
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.commercial_partner_id.id},
+        }
+
     def _collection_open_related(self, model, name):
         self.ensure_one()
         return {
@@ -420,8 +455,20 @@ class ResPartner(models.Model):
             lambda move: move.move_type != "out_refund" and move.invoice_date_due and move.invoice_date_due < today
             and move.collection_state not in HOLD_STATES)
 
+    def _collection_reminder_history(self):
+        """``"all"``, ``"some"`` or ``"none"``: how many of the overdue invoices were already reminded.
+
+        A reminder may only speak of "our previous reminders" when there were some.
+        """
+        overdue = self._collection_overdue_invoices()
+        reminded = overdue._collection_reminded()
+        if not reminded:
+            return "none"
+        return "all" if reminded == overdue else "some"
+
     def _collection_overdue_totals(self):
-        """``[(currency, amount)]``: overdue invoices per currency, open credit notes netted."""
+        """``[(currency, amount)]``: overdue invoices per currency, open credit notes and money received but not
+        matched yet netted."""
         self.ensure_one()
         overdue = self._collection_overdue_invoices()
         credits = self._collection_open_documents().filtered(lambda move: move.move_type == "out_refund")
@@ -430,6 +477,30 @@ class ResPartner(models.Model):
             totals[move.currency_id] = totals.get(move.currency_id, 0.0) + move.amount_residual
         for move in credits.filtered(lambda m: m.currency_id in totals):
             totals[move.currency_id] -= move.amount_residual
+        for currency, amount in self._collection_unapplied_totals():
+            if currency in totals:
+                totals[currency] -= amount
+        return [(currency, amount) for currency, amount in totals.items() if currency.compare_amounts(amount, 0) > 0]
+
+    def _collection_unapplied_totals(self):
+        """``[(currency, amount)]``: payments and bank receipts of the customer in the current company that are
+        not matched with its invoices yet."""
+        self.ensure_one()
+        customer = self.commercial_partner_id
+        company = self.env.company
+        totals = {}
+        lines = self.env["account.move.line"].sudo().search([
+            ("partner_id", "child_of", customer.id), ("company_id", "=", company.id), ("parent_state", "=", "posted"),
+            ("account_type", "=", "asset_receivable"), ("reconciled", "=", False), ("amount_residual", "<", 0),
+            ("move_id.move_type", "not in", ("out_refund", "in_refund"))])
+        for line in lines:
+            totals[line.currency_id] = totals.get(line.currency_id, 0.0) - line.amount_residual_currency
+        receipts = self.env["account.bank.statement.line"].sudo().search([
+            ("partner_id", "child_of", customer.id), ("company_id", "=", company.id), ("is_reconciled", "=", False),
+            ("amount", ">", 0), ("state", "=", "posted")])
+        for receipt in receipts:
+            currency = receipt.foreign_currency_id or receipt.currency_id
+            totals[currency] = totals.get(currency, 0.0) - receipt.amount_residual
         return [(currency, amount) for currency, amount in totals.items() if currency.compare_amounts(amount, 0) > 0]
 
     def _collection_compliance_wording(self, company):

@@ -1,1 +1,2 @@
 from . import ar_promise_report
+from . import report_statement

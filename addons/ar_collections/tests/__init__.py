@@ -4,6 +4,7 @@ from . import test_behaviour
 from . import test_book_generator
 from . import test_chart_of_accounts
 from . import test_constraints
+from . import test_defaults
 from . import test_engine_channels
 from . import test_engine_events
 from . import test_engine_planning
@@ -13,6 +14,8 @@ from . import test_agenda
 from . import test_agenda_tour
 from . import test_call_log
 from . import test_exceptions
+from . import test_go_live
 from . import test_overrides
 from . import test_reply_detection
 from . import test_promise_stats
+from . import test_statement

@@ -1,10 +1,16 @@
 from datetime import timedelta
 
 from odoo import Command, fields
+from odoo.tools import format_amount
 
 from odoo.addons.mail.tests.common import MailCommon
 
 from .common import ArCollectionsCommon
+
+
+def html_amount(env, amount, currency):
+    """An amount as the HTML of a message shows it."""
+    return format_amount(env, amount, currency).replace("\xa0", "&nbsp;")
 
 
 class ArCollectionsEngineCommon(ArCollectionsCommon, MailCommon):

@@ -1,8 +1,13 @@
+from collections import Counter
+from statistics import mean
+
 from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.addons.ar_collections.book import generate
+from odoo.addons.ar_collections.book.description import BEHAVIOURS
 
 # Stored computed fields that Odoo must recompute to the values the bulk path wrote.
 RECOMPUTED_FIELDS = {
@@ -34,7 +39,6 @@ class TestBookGenerator(AccountTestInvoicingCommon):
         super().setUpClass()
         cls.env.user.groups_id |= cls.env.ref("ar_collections.group_ar_collections_manager")
         cls.today = fields.Date.context_today(cls.env.user)
-        cls.generator = cls.env["ar.collection.book.generator"]
         cls.second_currency = "USD" if cls.env.company.currency_id.name == "EUR" else "EUR"
         cls.result, cls.partners = cls._generate(customers=30, years=1, seed=7)
         cls.moves = cls.env["account.move"].search([("partner_id", "in", cls.partners.ids)])
@@ -45,7 +49,7 @@ class TestBookGenerator(AccountTestInvoicingCommon):
     def _generate(cls, **kwargs):
         """Generate a book; returns the generator's result and the customers it created."""
         last_partner = cls.env["res.partner"].search([], order="id desc", limit=1)
-        result = cls.generator.generate(currencies=(cls.second_currency,), **kwargs)
+        result = generate(cls.env, currencies=(cls.second_currency,), **kwargs)
         partners = cls.env["res.partner"].search([("id", ">", last_partner.id), ("customer_rank", ">", 0)])
         return result, partners
 
@@ -176,10 +180,33 @@ class TestBookGenerator(AccountTestInvoicingCommon):
             return [(move.partner_id.name, move.move_type, move.invoice_date, move.amount_total,
                      move.amount_residual, move.payment_state) for move in invoices]
 
+        def behaviours(result, partners):
+            return {partner.name: result["partner_behaviours"][partner.id] for partner in partners}
+
+        self.assertEqual(behaviours(first, first_partners), behaviours(second, second_partners))
         for result in (first, second):
-            del result["seconds"], result["phases"], result["representatives"]
+            del result["seconds"], result["phases"], result["representatives"], result["partner_behaviours"]
         self.assertEqual(first, second)
         self.assertEqual(book(first_partners), book(second_partners))
+
+    def test_behaviour_of_every_customer(self):
+        behaviours = self.result["partner_behaviours"]
+        self.assertEqual(set(behaviours), set(self.partners.ids))
+        self.assertLessEqual(set(behaviours.values()), set(BEHAVIOURS))
+        self.assertEqual(dict(Counter(behaviours.values())), self.result["behaviours"])
+        # The first customers represent every behaviour.
+        self.assertEqual(set(self.result["representatives"]), set(BEHAVIOURS))
+        for behaviour, partner_id in self.result["representatives"].items():
+            self.assertEqual(behaviours[partner_id], behaviour)
+
+        def days_late(behaviour):
+            """Average days between the due date of the paid invoices of ``behaviour`` and their last payment."""
+            partners = self.partners.filtered(lambda partner: behaviours[partner.id] == behaviour)
+            paid = self.invoices.filtered(lambda move: move.partner_id in partners and move.matched_payment_ids)
+            return mean((max(move.matched_payment_ids.mapped("date")) - move.invoice_date_due).days for move in paid)
+
+        self.assertLess(days_late("prompt"), days_late("slow"))
+        self.assertLess(days_late("slow"), days_late("chronic"))
 
     def test_orm_invoice_after_the_book(self):
         """Odoo numbers its own documents after the generated ones and reconciles with them."""
@@ -217,11 +244,11 @@ class TestBookGenerator(AccountTestInvoicingCommon):
         accountant = new_test_user(self.env, "ar_book_accountant",
                                    groups="base.group_user,account.group_account_manager")
         with self.assertRaises(AccessError):
-            self.generator.with_user(accountant).generate(customers=1, years=1)
+            generate(self.env(user=accountant), customers=1, years=1)
 
     def test_demo_book(self):
         if not self.env.ref("ar_collections.demo_customer_prompt", raise_if_not_found=False):
-            result = self.generator._generate_demo_book()
+            result = self.env["res.company"]._collection_generate_demo_book()
             self.assertGreaterEqual(result["partners"], 200)
             demo_moves = self.env["account.move"].search(
                 [("partner_id", "in", list(result["representatives"].values()))])

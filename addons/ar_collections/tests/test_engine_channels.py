@@ -11,14 +11,9 @@ from odoo.tools import format_amount, mute_logger
 
 from odoo.addons.sms.tests.common import SMSCase
 
-from .engine_common import ArCollectionsEngineCommon
+from .engine_common import ArCollectionsEngineCommon, html_amount
 
 ACTION_LOGGER = "odoo.addons.ar_collections.models.ar_collection_action"
-
-
-def html_amount(env, amount, currency):
-    """An amount as the HTML of a message shows it."""
-    return format_amount(env, amount, currency).replace("\xa0", "&nbsp;")
 
 
 @tagged("post_install", "-at_install")
@@ -87,7 +82,8 @@ class TestEngineEmail(ArCollectionsEngineCommon):
 
     def test_language_falls_back_on_compliance_profile(self):
         self.env["ar.collection.compliance.profile"].create({
-            "name": "Belgium", "country_id": self.env.ref("base.be").id, "lang": "fr_FR"})
+            "name": "Belgium", "country_id": self.env.ref("base.be").id, "lang": "fr_FR",
+            "company_id": self.company.id})
         customer = self._customer("Sans Langue", "BE", lang=False)
         invoice = self._invoice(customer, 400, self._day(-27))
         self._plan()
@@ -193,6 +189,9 @@ class TestEngineEmail(ArCollectionsEngineCommon):
         self._plan(today=self._day(10))
         letter = self._actions() - action
         self.assertEqual((letter.channel, letter.state), ("letter", "planned"))
+        self._make_due(letter)
+        self.Action._execute_due()  # the next step comes once the letter went out
+        self.assertEqual(letter.state, "done")
         self.customer.collection_no_letter = True
         self._plan(today=self._day(20))
         final = self._actions() - action - letter
@@ -426,7 +425,7 @@ class TestEngineOtherChannels(ArCollectionsEngineCommon):
 
     def test_letter_queued_for_printing_with_mandatory_wording(self):
         self.env["ar.collection.compliance.profile"].create({
-            "name": "Belgium", "country_id": self.env.ref("base.be").id,
+            "name": "Belgium", "country_id": self.env.ref("base.be").id, "company_id": self.company.id,
             "mandatory_wording": "<p>Mention légale obligatoire</p>"})
         self._replace_steps({"name": "Letter", "offset_days": 5, "channel": "letter",
                              "letter_report_id": self.env.ref("ar_collections.action_report_collection_letter").id})

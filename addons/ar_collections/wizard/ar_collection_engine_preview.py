@@ -44,5 +44,25 @@ class ArCollectionEnginePreview(models.TransientModel):
         if not self.company_id or not self.date:
             return [Command.clear()]
         decisions = self.env["ar.collection.engine"]._plan(self.company_id, today=self.date, dry_run=True)
+        segments = self._segments_of({decision.partner_id for decision in decisions})
         Line = self.env["ar.collection.engine.preview.line"]
-        return [Command.clear()] + [Command.create(Line._values_from_decision(decision)) for decision in decisions]
+        return [Command.clear()] + [
+            Command.create(Line._values_from_decision(decision, segments.get(decision.partner_id)))
+            for decision in decisions]
+
+    def _segments_of(self, partner_ids):
+        """``{customer id: segment id}`` in the preview's company."""
+        partners = self.env["res.partner"].with_company(self.company_id).browse(partner_ids)
+        return {partner.id: partner.collection_segment_id.id for partner in partners}
+
+    def action_open_grouped(self):
+        """The decisions of the preview grouped by step, channel and segment, to review before going live."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Preview of %s", self.date),
+            "res_model": "ar.collection.engine.preview.line",
+            "view_mode": "list,pivot",
+            "domain": [("preview_id", "=", self.id)],
+            "context": {"group_by": ["step_id", "channel", "segment_id"]},
+        }

@@ -14,6 +14,7 @@ class ArCollectionEnginePreviewLine(models.TransientModel):
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     channel = fields.Selection(CHANNELS, readonly=True)
     step_id = fields.Many2one("ar.collection.step", string="Step", readonly=True)
+    segment_id = fields.Many2one("ar.collection.segment", string="Segment", readonly=True)
     state = fields.Selection(PREVIEW_STATES, readonly=True)
     move_ids = fields.Many2many("account.move", string="Invoices", readonly=True)
     currency_id = fields.Many2one(related="preview_id.company_id.currency_id")
@@ -25,9 +26,10 @@ class ArCollectionEnginePreviewLine(models.TransientModel):
     is_control_group = fields.Boolean(string="Control Group", readonly=True)
 
     @api.model
-    def _values_from_decision(self, decision):
+    def _values_from_decision(self, decision, segment_id=False):
         return {
             "partner_id": decision.partner_id,
+            "segment_id": segment_id,
             "channel": decision.channel,
             "step_id": decision.step_id,
             "state": decision.state,

@@ -13,6 +13,7 @@ from odoo.http import content_disposition, request
 from odoo.tools.mimetypes import guess_mimetype
 
 from odoo.addons.account_payment.controllers.portal import PortalAccount
+from odoo.addons.ar_collections.report.report_statement import MAX_STATEMENT_YEARS, default_date_from
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..models.account_move import PORTAL_ACTION_TYPES
@@ -27,7 +28,6 @@ ATTACHMENT_TYPES = {
 DEFAULT_MAX_ATTACHMENT_MB = 5
 DEFAULT_MAX_ATTACHMENTS = 5
 MAX_TEXT_LENGTH = 2000
-MAX_STATEMENT_YEARS = 5
 AMOUNT_RE = re.compile(r"^-?\d{1,12}(?:[.,]\d{1,6})?$")
 
 DISPUTE_STATE_COLORS = {"open": "warning", "resolved": "success", "rejected": "secondary"}
@@ -494,7 +494,7 @@ class ArCollectionsPortal(PortalAccount):
             "customer": customer,
             "companies": request.env.user.company_ids,
             "company": company or request.env.company,
-            "date_from": date_from or fields.Date.to_string(today - relativedelta(years=1, days=-1)),
+            "date_from": date_from or fields.Date.to_string(default_date_from(today)),
             "date_to": date_to or fields.Date.to_string(today),
             "open_amounts": customer._portal_open_amounts(),
             "errors": errors or {},
@@ -536,12 +536,8 @@ class ArCollectionsPortal(PortalAccount):
         customer = self._ar_customer()
         # sudo: payments and other receivable entries are not readable by portal users; the statement only
         # covers the user's own commercial partner in one of the user's companies.
-        content, kind = request.env["ir.actions.report"].sudo().with_company(company)._render_qweb_pdf(
-            "ar_collections_portal.action_report_statement", customer.ids, data={
-                "date_from": fields.Date.to_string(start),
-                "date_to": fields.Date.to_string(end),
-                "company_id": company.id,
-            })
+        content, kind = request.env["report.ar_collections.report_statement"].sudo()._render_pdf(
+            customer, company, start, end)
         name = _("Statement %(customer)s %(start)s %(end)s", customer=customer.name, start=start, end=end)
         filename = "{}.{}".format(re.sub(r"[^\w-]+", "_", name), kind)
         headers = [

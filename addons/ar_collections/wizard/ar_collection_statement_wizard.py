@@ -3,8 +3,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-# The longest period a statement covers, as on the portal.
-MAX_STATEMENT_YEARS = 5
+from ..report.report_statement import MAX_STATEMENT_YEARS, STATEMENT_REPORT, default_date_from
 
 
 class ArCollectionStatementWizard(models.TransientModel):
@@ -18,7 +17,7 @@ class ArCollectionStatementWizard(models.TransientModel):
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company,
                                  domain=lambda self: [("id", "in", self.env.companies.ids)])
     date_from = fields.Date(string="From", required=True,
-                            default=lambda self: fields.Date.context_today(self) - relativedelta(years=1, days=-1))
+                            default=lambda self: default_date_from(fields.Date.context_today(self)))
     date_to = fields.Date(string="To", required=True, default=fields.Date.context_today)
 
     @api.model
@@ -37,9 +36,6 @@ class ArCollectionStatementWizard(models.TransientModel):
 
     def action_print(self):
         self.ensure_one()
-        return self.env.ref("ar_collections_portal.action_report_statement").report_action(
-            self.partner_ids.commercial_partner_id, data={
-                "date_from": fields.Date.to_string(self.date_from),
-                "date_to": fields.Date.to_string(self.date_to),
-                "company_id": self.company_id.id,
-            })
+        data = self.env["report.ar_collections.report_statement"]._report_data(
+            self.company_id, self.date_from, self.date_to)
+        return self.env.ref(STATEMENT_REPORT).report_action(self.partner_ids.commercial_partner_id, data=data)

@@ -1,1 +1,0 @@
-from . import ar_collection_statement_wizard
