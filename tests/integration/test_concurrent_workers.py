@@ -125,3 +125,16 @@ def test_worker_behind_another_leaves_it_the_queue(new_env):
     assert behind._execute_due(limit=100) == 0, "nothing locked, nothing sent twice, no error"
     behind.env.cr.rollback()
     assert behind._count_due() == 0, "a new transaction sees the queue empty"
+
+
+def test_planning_run_behind_another_skips_without_failing(new_env):
+    """A run whose transaction began before another run committed the same plan neither fails nor plans twice."""
+    company_id, customer_ids = make_book(new_env())
+    behind = new_env()
+    assert behind["res.company"].browse(company_id).name  # its snapshot of the database is taken here
+    assert len(plan_and_commit(new_env(), company_id)) == CUSTOMERS
+    assert plan_and_commit(behind, company_id) == [], "no error, nothing written"
+    env = new_env()
+    actions = env["ar.collection.action"].search([("company_id", "=", company_id)])
+    assert sorted(actions.partner_id.ids) == sorted(customer_ids)
+    assert len(actions) == CUSTOMERS, "each customer planned once"

@@ -6,7 +6,10 @@ _TAGS = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"\s+")
 # Quoted history of a reply: everything after these markers is the original reminder, not the customer.
 _QUOTE_MARKERS = re.compile(
-    r"(-{2,}\s*original message|^>|\bon .{0,80} wrote:|\ble .{0,80} a écrit\s*:|<blockquote)",
+    r"(-{2,}\s*(original message|message d'origine|oorspronkelijk bericht|ursprüngliche nachricht|mensaje original)"
+    r"|^>|<blockquote"
+    r"|\bon .{0,80} wrote:|\ble .{0,80} a écrit\s*:|\bop .{0,80} schreef .{0,40}:|\bam .{0,80} schrieb .{0,40}:"
+    r"|\bel .{0,80} escribió:)",
     re.IGNORECASE | re.MULTILINE)
 
 
@@ -43,3 +46,10 @@ def score_text(text, phrases, lang=None):
     best = max(by_lang, key=lambda code: (by_lang[code][0], bool(lang) and code[:2] == lang[:2]))
     total, matched = by_lang[best]
     return round(total, 4), matched
+
+
+def named_documents(text, names):
+    """The document numbers among ``names`` that the customer's own words mention (case and spacing ignored)."""
+    words = normalize(strip_quoted(text))
+    return [name for name in names
+            if name and re.search(r"(?<![\w/])" + re.escape(normalize(name)) + r"(?![\w/])", words)]

@@ -237,6 +237,10 @@ def _decide(today, strategy, customer, group, overdue, touch_dates, scorer, engi
         decision.reasons.append("CONSOLIDATED")
     if customer.is_control:
         decision.reasons.append("CONTROL_GROUP")
+    if first_block and decision.channel != step.channel:
+        # Why the step's own channel could not be used: the contact problem to fix or the guardrail.
+        decision.reasons.append(f"FALLBACK_{first_block}")
+        decision.inputs["fallback"] = {"from": step.channel, "because": first_block}
     decision.inputs["candidates"] = {scored.candidate.channel: scored.score for scored in ranked}
     decision.state = "to_approve" if step.needs_approval else "planned"
     local_now = customer.local_now or datetime.combine(today, datetime.min.time())

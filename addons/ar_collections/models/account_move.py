@@ -2,7 +2,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount, format_date
 
 _logger = logging.getLogger(__name__)
 
@@ -105,6 +105,21 @@ class AccountMove(models.Model):
         for state, moves in by_state.items():
             super(AccountMove, moves.sudo()).write({"collection_state": state})
         self.env["ar.collection.event"]._record(events)
+
+    def _notify_by_email_prepare_rendering_context(self, message, msg_vals=False, model_description=False,
+                                                   force_email_company=False, force_email_lang=False):
+        """A collection message's header shows what is left to pay, not the invoice's total."""
+        render_context = super()._notify_by_email_prepare_rendering_context(
+            message, msg_vals, model_description=model_description,
+            force_email_company=force_email_company, force_email_lang=force_email_lang)
+        if (self.env.context.get("ar_collection_message") and self.is_invoice(include_receipts=True)
+                and self.invoice_date_due and self.payment_state not in ("in_payment", "paid")):
+            lang = render_context.get("lang")
+            render_context["subtitles"] = render_context["subtitles"][:1] + [self.env._(
+                "%(amount)s due\N{NO-BREAK SPACE}%(date)s",
+                amount=format_amount(self.env, self.amount_residual, self.currency_id, lang_code=lang),
+                date=format_date(self.env, self.invoice_date_due, lang_code=lang))]
+        return render_context
 
     def _collection_reminded(self):
         """The invoices of ``self`` that a reminder (email, SMS, letter or portal notice) was already sent about."""
@@ -281,25 +296,25 @@ class AccountMove(models.Model):
 
     def _message_post_after_hook(self, message, msg_values):
         result = super()._message_post_after_hook(message, msg_values)
-        if len(self) == 1 and message.message_type == "email" and self.move_type in ("out_invoice", "out_receipt"):
+        if len(self) == 1 and message.message_type == "email" and self.move_type in REMINDED_TYPES:
             self._collection_detect_dispute(message)
         return result
 
     def _collection_detect_dispute(self, message):
-        """Open a dispute when the customer's reply scores above the company's threshold; return it."""
+        """Open a dispute when the customer's reply on this invoice says it is wrong; return it.
+
+        The dispute covers the invoices of the customer that the reply names,
+        else this invoice.
+        """
         self.ensure_one()
         move = self.sudo()
-        author = message.author_id
         if move.state != "posted" or move.payment_state not in ("not_paid", "partial", "in_payment"):
             return None
-        if author and author.user_ids.filtered(lambda user: not user.share):
-            return None  # an employee, not the customer
-        if "open" in move.collection_dispute_ids.mapped("state"):
-            return None
-        score, phrases = self.env["ar.dispute.phrase"]._detect(
-            message.body or "", lang=author.lang or move.commercial_partner_id.lang)
-        threshold = move.company_id.collection_dispute_threshold or 1.0
-        if not phrases or score < threshold:
-            return None
-        _logger.info("Email %s on %s reads as a dispute (score %s)", message.id, move.name, score)
-        return self.env["ar.dispute"]._open_from_email(move, message, score, phrases)
+        customer = move.commercial_partner_id.with_company(move.company_id)
+        return customer._collection_detect_dispute(message, move)
+
+    def _collection_disputable(self):
+        """The invoices of ``self`` a customer can still dispute: posted, not paid, without an open dispute."""
+        return self.filtered(lambda move: move.state == "posted" and move.move_type in REMINDED_TYPES
+                             and move.payment_state in ("not_paid", "partial", "in_payment")
+                             and "open" not in move.collection_dispute_ids.mapped("state"))

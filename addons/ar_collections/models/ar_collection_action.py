@@ -213,7 +213,7 @@ class ArCollectionAction(models.Model):
             "view_mode": "form",
             "views": [(False, "form")],
             "target": "new",
-            "context": {"ar_collection_action_id": self.id},
+            "context": {"ar_collection_action_id": self.id, "ar_collection_message": True},
         }
 
     def _sent_from_composer(self, messages):
@@ -546,10 +546,12 @@ class ArCollectionAction(models.Model):
 
     @api.model
     def _collection_lang(self, partner, recipient, company):
-        """Language of a reminder: the recipient's or customer's, else their compliance profile's."""
+        """Language of a reminder: the recipient's or customer's, else their compliance profile's, among the
+        languages the database has."""
         if recipient.lang or partner.lang:
             return recipient.lang or partner.lang
-        return self.env["ar.collection.compliance.profile"].sudo()._for_partner(partner, company).lang or None
+        lang = self.env["ar.collection.compliance.profile"].sudo()._for_partner(partner, company).lang
+        return self.env["res.lang"]._get_code(lang) or None if lang else None
 
     def _recipient(self):
         return self._collection_recipient(self.partner_id, self.contact_id)
@@ -631,6 +633,7 @@ class ArCollectionAction(models.Model):
     def _composer(self, record, template, recipients, attachments=None):
         """Odoo's mail composer, in comment mode, holding ``template`` rendered for ``record``."""
         composer = self.env["mail.compose.message"].with_context(
+            ar_collection_message=True,
             default_composition_mode="comment",
             default_model=record._name,
             default_res_ids=record.ids,

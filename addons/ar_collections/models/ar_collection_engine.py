@@ -4,6 +4,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 import pytz
+from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
 from odoo.tools import SQL, format_amount
@@ -56,11 +57,28 @@ class ArCollectionEngine(models.AbstractModel):
         paused = company.collection_engine_paused and not dry_run
         decisions = planner.plan(today, strategies, customers, invoices, self._get_scorer(company),
                                  engine_paused=paused)
-        if not dry_run:
-            self._write_decisions(company, decisions, customers)
-            self._escalate_over_thresholds(
-                company, planner.threshold_escalations(today, strategies, customers, invoices, engine_paused=paused))
+        if not dry_run and not self._record_plan(company, today, decisions, strategies, customers, invoices, paused):
+            return []
         return decisions
+
+    def _record_plan(self, company, today, decisions, strategies, customers, invoices, paused):
+        """Write the decisions and escalations of a run; return whether they were written.
+
+        A run whose transaction began before another worker committed the same
+        company's plan reads a stale snapshot: its writes conflict with that
+        plan. It then writes nothing and leaves the day to the other worker.
+        """
+        escalations = planner.threshold_escalations(today, strategies, customers, invoices, engine_paused=paused)
+        try:
+            with self.env.cr.savepoint():
+                self._write_decisions(company, decisions, customers)
+                self._escalate_over_thresholds(company, escalations)
+                self.env.flush_all()
+        except SerializationFailure:
+            self.env.invalidate_all()
+            _logger.info("Collections planning of %s: another worker planned it meanwhile; skipped", company.name)
+            return False
+        return True
 
     @api.model
     def _cron_run(self, batch_size=200):

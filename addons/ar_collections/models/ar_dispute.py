@@ -235,19 +235,19 @@ class ArDispute(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _open_from_email(self, invoice, message, score, phrases):
-        """Open a dispute on ``invoice`` from the customer's ``message``; route it to its owner."""
-        company = invoice.company_id
-        partner = invoice.commercial_partner_id
+    def _open_from_email(self, invoices, message, score, phrases):
+        """Open a dispute on ``invoices`` (one customer's) from the customer's ``message``; tell its owner."""
+        company = invoices.company_id[:1]
+        partner = invoices.commercial_partner_id[:1]
         owner = (partner.with_company(company).collection_user_id or company.collection_user_id
                  or company.collection_manager_id)
         reason = company.collection_dispute_reason_id or self.env.ref("ar_collections.dispute_reason_other")
         dispute = self.sudo().with_company(company).with_context(mail_create_nosubscribe=True).create({
             "partner_id": partner.id,
             "company_id": company.id,
-            "invoice_ids": [Command.set(invoice.ids)],
+            "invoice_ids": [Command.set(invoices.ids)],
             "reason_id": reason.id,
-            "disputed_amount": invoice.amount_residual,
+            "disputed_amount": sum(invoices.mapped("amount_residual")),
             "description": message.preview or "",
             "source": "email",
             "user_id": owner.id or False,
@@ -264,7 +264,7 @@ class ArDispute(models.Model):
         if owner:
             dispute.activity_schedule(
                 "mail.mail_activity_data_todo", user_id=owner.id,
-                summary=self.env._("Dispute from an email reply: %s", invoice.name),
+                summary=self.env._("Dispute from an email reply: %s", ", ".join(invoices.mapped("name"))),
                 note=self.env._("Phrases found: %s. Dismiss the dispute if it is not one.", ", ".join(phrases)))
         return dispute
 

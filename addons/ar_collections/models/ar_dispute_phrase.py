@@ -22,7 +22,8 @@ class ArDisputePhrase(models.Model):
     @api.model
     def _get_languages(self):
         return self.env["res.lang"].get_installed() + [
-            (code, name) for code, name in (("en_US", "English"), ("fr_FR", "French"))
+            (code, name) for code, name in (("en_US", "English"), ("fr_FR", "French"), ("nl_NL", "Dutch"),
+                                            ("de_DE", "German"), ("es_ES", "Spanish"))
             if code not in dict(self.env["res.lang"].get_installed())]
 
     @api.depends("phrase", "lang")

@@ -1,3 +1,4 @@
+import logging
 from datetime import timedelta
 
 from markupsafe import Markup, escape
@@ -7,8 +8,11 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..engine import risk
+from ..engine.dispute_detection import named_documents
 from ..engine.planner import HOLD_STATES
 from .ar_collection_step import CHANNELS
+
+_logger = logging.getLogger(__name__)
 
 # Behaviour figures stored per company (company-dependent), refreshed in bulk.
 BEHAVIOUR_FIELDS = (
@@ -88,6 +92,10 @@ class ResPartner(models.Model):
     collection_figures_date = fields.Datetime(string="Figures Updated", company_dependent=True, readonly=True)
     collection_currency_id = fields.Many2one("res.currency", compute="_compute_collection_currency_id")
 
+    collection_contact_problems = fields.Char(
+        compute="_compute_collection_contact_problems",
+        help="What stops reminders from reaching the customer on some channel: fix it and the engine uses the "
+        "channel again.")
     collection_dispute_ids = fields.One2many("ar.dispute", "partner_id", string="Disputes")
     collection_promise_ids = fields.One2many("ar.promise", "partner_id", string="Promises to Pay")
     collection_action_ids = fields.One2many("ar.collection.action", "partner_id", string="Collection Actions")
@@ -108,6 +116,28 @@ class ResPartner(models.Model):
         for partner in self:
             since = partner.collection_oldest_overdue_date
             partner.collection_oldest_overdue_days = (today - since).days if since else 0
+
+    @api.depends("email", "message_bounce", "phone", "mobile", "phone_sanitized", "collection_phone_invalid",
+                 "collection_contact_id.email", "collection_contact_id.message_bounce")
+    def _compute_collection_contact_problems(self):
+        for partner in self:
+            partner.collection_contact_problems = ", ".join(partner._collection_contact_problem_labels())
+
+    def _collection_contact_problem_labels(self):
+        """What the engine found wrong with the customer's contact details, in words."""
+        self.ensure_one()
+        recipient = self.collection_contact_id if self.collection_contact_id.email else self
+        problems = []
+        if not recipient.email:
+            problems.append(self.env._("no email address"))
+        elif recipient.message_bounce or recipient.is_blacklisted:
+            problems.append(self.env._("emails to %s bounce", recipient.email))
+        if self.collection_phone_invalid:
+            problems.append(self.env._("the phone number reaches the wrong person"))
+        elif (self.mobile or self.phone) and not self.phone_sanitized:
+            problems.append(self.env._("the phone number %s is not a valid number for the customer's country",
+                                       self.mobile or self.phone))
+        return problems
 
     @api.depends_context("company")
     def _compute_collection_counts(self):
@@ -427,6 +457,61 @@ class ResPartner(models.Model):
 
     def action_view_collection_events(self):
         return self._collection_open_related("ar.collection.event", self.env._("Audit Trail"))
+
+    # ------------------------------------------------------------------
+    # Disputes from the customer's email replies
+    # ------------------------------------------------------------------
+
+    def _message_post_after_hook(self, message, msg_values):
+        result = super()._message_post_after_hook(message, msg_values)
+        if len(self) == 1 and message.message_type == "email" and not self.parent_id:
+            customer = self.sudo()
+            customer._collection_detect_dispute(message, customer._collection_invoices_replied_to(message))
+        return result
+
+    def _collection_invoices_replied_to(self, message):
+        """The invoices of the reminder the customer answers, else the customer's overdue invoices."""
+        self.ensure_one()
+        if message.parent_id:
+            action = self.env["ar.collection.action"].sudo().search(
+                [("sent_message_ids", "in", message.parent_id.ids)], limit=1)
+            if action.move_ids:
+                return action.move_ids
+        return self._collection_open_invoices().filtered(
+            lambda move: move.invoice_date_due and move.invoice_date_due < fields.Date.context_today(self))
+
+    def _collection_open_invoices(self):
+        """The customer's invoices still to collect, in every company."""
+        return self.env["account.move"].sudo().search([
+            ("commercial_partner_id", "=", self.commercial_partner_id.id), ("state", "=", "posted"),
+            ("move_type", "in", ("out_invoice", "out_receipt")),
+            ("payment_state", "in", ("not_paid", "partial", "in_payment"))], order="invoice_date_due, id")
+
+    def _collection_detect_dispute(self, message, invoices):
+        """Open a dispute when the customer's ``message`` says an invoice is wrong; return it.
+
+        The dispute covers the customer's invoices that the message names by
+        number, else ``invoices`` (those of the message it answers), pauses
+        their dunning and tells their owner. Messages of employees are ignored.
+        """
+        self.ensure_one()
+        author = message.author_id
+        if author and author.user_ids.filtered(lambda user: not user.share):
+            return None
+        customer = self.commercial_partner_id
+        open_invoices = customer._collection_open_invoices()
+        names = named_documents(message.body or "", open_invoices.mapped("name"))
+        disputed = (open_invoices.filtered(lambda move: move.name in names) or invoices)._collection_disputable()
+        if not disputed:
+            return None
+        company = disputed.company_id[:1]
+        disputed = disputed.filtered(lambda move: move.company_id == company)
+        score, phrases = self.env["ar.dispute.phrase"]._detect(message.body or "", lang=author.lang or customer.lang)
+        if not phrases or score < (company.collection_dispute_threshold or 1.0):
+            return None
+        _logger.info("Email %s of %s reads as a dispute of %s (score %s)", message.id, customer.display_name,
+                     ", ".join(disputed.mapped("name")), score)
+        return self.env["ar.dispute"]._open_from_email(disputed, message, score, phrases)
 
     # ------------------------------------------------------------------
     # Helpers for reminders, letters and statements

@@ -12,6 +12,7 @@ from . import test_segments
 from . import test_ui
 from . import test_agenda
 from . import test_agenda_tour
+from . import test_amounts_due
 from . import test_call_log
 from . import test_exceptions
 from . import test_go_live

@@ -576,6 +576,24 @@ class TestEngineSms(ArCollectionsEngineCommon, SMSCase):
         action = self._actions()
         self.assertEqual((action.channel, action.step_id), ("email", self.step_sms))
         self.assertIn("FALLBACK_CHANNEL", action.reason_codes)
+        self.assertIn("FALLBACK_WRONG_NUMBER", action.reason_codes, "why the SMS could not go")
+        self.assertEqual(action.decision_inputs["fallback"], {"from": "sms", "because": "WRONG_NUMBER"})
+        self.assertEqual(self.customer.collection_contact_problems, "the phone number reaches the wrong person")
+
+    def test_invalid_mobile_falls_back_and_shows_on_the_customer(self):
+        self.strategy.step_ids = [Command.create({
+            "name": "Email", "offset_days": 30, "channel": "email",
+            "mail_template_id": self.env.ref("ar_collections.mail_template_final_notice").id})]
+        self.customer.write({"mobile": "12", "phone": False})
+        self._overdue_invoice(1000, 10)
+        self._plan()
+        action = self._actions()
+        self.assertEqual(action.channel, "email")
+        self.assertIn("FALLBACK_NO_PHONE", action.reason_codes)
+        self.assertEqual(self.customer.collection_contact_problems,
+                         "the phone number 12 is not a valid number for the customer's country")
+        self.customer.mobile = "+32 470 12 34 56"
+        self.assertFalse(self.customer.collection_contact_problems, "fixed")
 
     def test_landline_fails_the_action(self):
         self.customer.write({"mobile": False, "phone": "+32 2 555 12 12"})

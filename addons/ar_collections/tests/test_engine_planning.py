@@ -153,5 +153,5 @@ class TestEnginePlanning(ArCollectionsCommon):
             today = self._day(batch * 10)
             self.Engine._plan(self.env.company, today=today, dry_run=True)  # warm the registry caches
             self.env.invalidate_all()
-            with self.assertQueryCount(25):  # 15, then 30 customers; one more when ar_collections_ml scores
+            with self.assertQueryCount(27):  # 15, then 30 customers; one more when ar_collections_ml scores
                 self.Engine._plan(self.env.company, today=today)

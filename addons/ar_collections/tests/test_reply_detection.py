@@ -2,6 +2,7 @@ from odoo.addons.ar_collections.engine.dispute_detection import score_text
 from odoo.tests import tagged
 
 from .common import ArCollectionsCommon
+from .engine_common import ArCollectionsEngineCommon
 
 REPLY = """From: {author}
 To: billing@example.com
@@ -134,3 +135,87 @@ class TestDisputeLifecycle(ArCollectionsCommon):
                                             and m.message_type != "notification")
         self.assertTrue(sent)
         self.assertIn(self.customer, sent.partner_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestRepliesToConsolidatedReminders(ArCollectionsEngineCommon):
+    """A reply to the reminder of all overdue invoices, posted on the customer, opens a dispute too."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.first = cls._overdue_invoice_of(cls.customer, 1000, 10)
+        cls.second = cls._overdue_invoice_of(cls.customer, 400, 12)
+
+    @classmethod
+    def _overdue_invoice_of(cls, partner, amount, days_overdue):
+        return cls._invoice(partner, amount, cls._day(-days_overdue - 30))
+
+    def _send_reminder(self):
+        self._plan()
+        action = self._actions()
+        with self.mock_mail_gateway():
+            self.Action._execute_due()
+        self.assertEqual(action.state, "done")
+        self.assertEqual(action.move_ids, self.first | self.second)
+        return action
+
+    def _reply(self, action, body, uid, lang=None):
+        if lang:
+            self.env["res.lang"]._activate_lang(lang)
+            self.customer.lang = lang
+        reminder = action.sent_message_ids[:1]
+        self.assertEqual(reminder.model, "res.partner", f"{action.state}: {action.failure_reason}")
+        raw = REPLY.format(author=self.customer.email_formatted, subject=reminder.subject, uid=uid,
+                           parent=reminder.message_id, body=body)
+        self.env["mail.thread"].message_process(False, raw.encode())
+        return self.customer.message_ids.filtered(lambda message: message.message_type == "email")[:1]
+
+    def test_reply_disputes_every_invoice_of_the_reminder(self):
+        action = self._send_reminder()
+        message = self._reply(action, "Hello, this invoice is wrong: we never received the goods.", "c1")
+        dispute = (self.first | self.second).collection_dispute_ids
+        self.assertEqual(len(dispute), 1)
+        self.assertEqual(dispute.invoice_ids, self.first | self.second, "all the reminder's invoices")
+        self.assertRecordValues(dispute, [{"source": "email", "disputed_amount": 1400,
+                                           "source_message_id": message.id, "user_id": self.collector.id}])
+        self.assertEqual(set((self.first | self.second).mapped("collection_state")), {"disputed"},
+                         "dunning pauses")
+        self.assertTrue(dispute.activity_ids.filtered(lambda activity: activity.user_id == self.collector),
+                        "the owner is told")
+
+    def test_reply_naming_an_invoice_disputes_that_one(self):
+        action = self._send_reminder()
+        self._reply(action, f"Invoice {self.second.name.lower()} is wrong, we did not order it. The other is fine.",
+                    "c2")
+        dispute = (self.first | self.second).collection_dispute_ids
+        self.assertEqual(dispute.invoice_ids, self.second)
+        self.assertEqual(dispute.disputed_amount, 400)
+        self.assertNotEqual(self.first.collection_state, "disputed")
+
+    def test_replies_in_the_customers_languages(self):
+        replies = {
+            "fr_FR": "Bonjour, nous contestons cette facture : marchandise jamais reçue.",
+            "nl_NL": "Goedemiddag, deze factuur klopt niet, wij hebben de goederen nooit ontvangen.",
+            "de_DE": "Guten Tag, die Rechnung ist falsch, wir haben die Ware nie erhalten.",
+            "es_ES": "Buenos días, la factura es incorrecta: nunca recibimos la mercancía.",
+        }
+        for index, (lang, body) in enumerate(replies.items()):
+            with self.subTest(lang=lang):
+                customer = self._customer(f"Client {lang}", lang[-2:], lang="en_US")
+                invoice = self._overdue_invoice_of(customer, 300, 10)
+                self._plan()
+                action = self._actions(customer)
+                with self.mock_mail_gateway():
+                    self.Action._execute_due()
+                self.customer, saved = customer, self.customer
+                try:
+                    self._reply(action, body, f"lang{index}", lang=lang)
+                finally:
+                    self.customer = saved
+                self.assertEqual(invoice.collection_dispute_ids.source, "email", f"a dispute from a {lang} reply")
+
+    def test_polite_reply_opens_nothing(self):
+        action = self._send_reminder()
+        self._reply(action, "Thank you, the payment leaves on Friday.", "c3")
+        self.assertFalse((self.first | self.second).collection_dispute_ids)
