@@ -20,3 +20,4 @@ from . import test_overrides
 from . import test_reply_detection
 from . import test_promise_stats
 from . import test_statement
+from . import test_translations
