@@ -12,6 +12,7 @@ RESOLUTIONS = [
     ("rejection", "Rejected"),
     ("dismissed", "Dismissed (not a dispute)"),
 ]
+SLA_ESCALATION_LEVELS = [("manager", "Team Manager"), ("director", "AR Director")]
 SOURCES = [
     ("backoffice", "Back Office"),
     ("portal", "Customer Portal"),
@@ -50,6 +51,10 @@ class ArDispute(models.Model):
     resolution = fields.Selection(RESOLUTIONS, tracking=True, copy=False)
     resolution_note = fields.Text(copy=False)
     resolved_date = fields.Datetime(readonly=True, copy=False)
+    sla_escalation = fields.Selection(
+        SLA_ESCALATION_LEVELS, string="SLA Escalation", readonly=True, copy=False, tracking=True,
+        help="Who the dispute went to after its SLA deadline passed: the team's manager, then, one more SLA period "
+        "later, the AR director.")
     credit_note_ids = fields.Many2many("account.move", "ar_dispute_credit_note_rel", "dispute_id", "move_id",
                                        string="Credit Notes", readonly=True, copy=False)
     source_message_id = fields.Many2one("mail.message", string="Customer Email", readonly=True, copy=False,
@@ -146,8 +151,51 @@ class ArDispute(models.Model):
     def action_reopen(self):
         self.filtered(lambda d: d.state != "open").with_context(
             ar_collection_reason=self.env._("Reopened")).write({
-                "state": "open", "resolution": False, "resolved_date": False})
+                "state": "open", "resolution": False, "resolved_date": False, "sla_escalation": False})
         return True
+
+    # ------------------------------------------------------------------
+    # SLA breaches
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_escalate_breached(self):
+        """Disputes past their SLA go to their team's manager, then, one more SLA period later, to the AR director."""
+        breached = self.sudo().search([("state", "=", "open"), ("sla_deadline", "<", fields.Datetime.now())])
+        breached.filtered(lambda dispute: not dispute.sla_escalation)._escalate_breach("manager")
+        breached.filtered(lambda dispute: dispute.sla_escalation == "manager"
+                          and dispute._second_deadline() < fields.Datetime.now())._escalate_breach("director")
+        return True
+
+    def _second_deadline(self):
+        self.ensure_one()
+        return self.sla_deadline + (self.sla_deadline - (self.create_date or self.sla_deadline))
+
+    def _escalate_breach(self, level):
+        for dispute in self:
+            user = dispute._sla_escalation_user(level)
+            label = dict(SLA_ESCALATION_LEVELS)[level]
+            dispute.with_context(ar_collection_reason=self.env._("SLA deadline passed")).write(
+                {"sla_escalation": level})
+            dispute._audit_log("escalation", description=self.env._("SLA breached: escalated to the %s", label),
+                               new_value=level, rule="dispute_sla",
+                               reason=self.env._("Open past its SLA deadline of %s.",
+                                                 fields.Datetime.to_string(dispute.sla_deadline)))
+            if user:
+                dispute.activity_schedule(
+                    "mail.mail_activity_data_todo", user_id=user.id,
+                    summary=self.env._("Dispute %s is past its SLA", dispute.name),
+                    note=self.env._("Its deadline was %s. Resolve it or tell the customer when it will be.",
+                                    fields.Datetime.to_string(dispute.sla_deadline)))
+
+    def _sla_escalation_user(self, level):
+        """The person a breached dispute goes to: its team's leader (else the company's collections manager),
+        then the AR director."""
+        self.ensure_one()
+        company = self.company_id
+        if level == "manager":
+            return self.team_id.leader_id or company.collection_manager_id
+        return company.collection_director_id or company.collection_manager_id
 
     def _check_open(self):
         if self.state != "open":
