@@ -1,7 +1,7 @@
 import logging
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_amount, format_date
 
 _logger = logging.getLogger(__name__)
@@ -38,6 +38,8 @@ class AccountMove(models.Model):
     collection_hold_state = fields.Selection(
         HOLD_STATES, string="Collection Hold", copy=False, tracking=True,
         help="Set by a manager or by an escalation; takes the invoice out of the regular flow.")
+    collection_credit_hold = fields.Boolean(related="commercial_partner_id.collection_credit_hold")
+    collection_credit_hold_reason = fields.Char(related="commercial_partner_id.collection_credit_hold_reason")
     collection_step_id = fields.Many2one("ar.collection.step", string="Current Step", copy=False, readonly=True)
     collection_last_action_date = fields.Date(string="Last Collection Action", copy=False, readonly=True)
     collection_next_action_date = fields.Date(string="Next Collection Action", copy=False, readonly=True)
@@ -144,7 +146,20 @@ class AccountMove(models.Model):
     # Events of the collections engine
     # ------------------------------------------------------------------
 
+    def _collection_check_credit_hold(self):
+        """A new customer invoice for a customer on credit hold needs a collections manager to release the hold."""
+        invoices = self.filtered(lambda move: move.move_type in ("out_invoice", "out_receipt"))
+        for invoice in invoices:
+            customer = invoice.commercial_partner_id.with_company(invoice.company_id).sudo()
+            if customer.collection_credit_hold:
+                raise UserError(self.env._(
+                    "%(customer)s is on credit hold (%(reason)s): a collections manager must release the hold, "
+                    "with a reason, before invoice %(invoice)s is posted.",
+                    customer=customer.display_name, reason=customer.collection_credit_hold_reason or "-",
+                    invoice=invoice.display_name))
+
     def _post(self, soft=True):
+        self._collection_check_credit_hold()
         posted = super()._post(soft=soft)
         invoices = posted.filtered(lambda move: move.move_type in REMINDED_TYPES)
         if invoices.company_id.filtered(lambda company: not company.collection_engine_paused):

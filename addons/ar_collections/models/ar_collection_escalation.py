@@ -55,6 +55,9 @@ class ArCollectionEscalation(models.AbstractModel):
         """Hold the invoices, prepare the legal package and give the account to the level's user."""
         label = dict(ESCALATION_LEVELS)[level]
         self._hold(moves, HOLD_BY_LEVEL.get(level), reason or label)
+        if level in ("director", "legal") and company.collection_hold_on_escalation:
+            partner._collection_put_on_credit_hold(
+                company, self.env._("Escalated to %s", label), f"escalation:{level}")
         package = self._legal_package(company, partner) if level == "legal" else self.env["ir.attachment"]
         user = self._user_for(level, company, partner, collector)
         if user:

@@ -121,7 +121,11 @@ class ArPromise(models.Model):
             self.env["ar.collection.engine"]._trigger_run()
 
     def _collection_escalate_broken(self):
-        """Hand each broken promise's account to the level its strategy names."""
+        """Hand each broken promise's account to the level its strategy names; hold its credit if the company
+        says so."""
+        for promise in self.filtered(lambda promise: promise.company_id.collection_hold_on_broken_promise):
+            promise.partner_id._collection_put_on_credit_hold(
+                promise.company_id, self.env._("Broken promise %s", promise.name), "broken_promise")
         Escalation = self.env["ar.collection.escalation"]
         for promise in self.filtered("invoice_ids"):
             invoices = promise.invoice_ids

@@ -42,6 +42,17 @@ class ResCompany(models.Model):
         string="Aging Buckets", default="30,45,60,90",
         help="Days past due, separated by commas: crossing one of them is an event of the collections engine.")
 
+    collection_hold_over_credit_limit = fields.Boolean(
+        string="Credit Hold over Credit Limit", default=True,
+        help="Customers with a credit limit whose open balance exceeds it go on credit hold (checked every day).")
+    collection_hold_on_broken_promise = fields.Boolean(
+        string="Credit Hold on Broken Promise", default=True, help="A customer who breaks a promise goes on credit hold.")
+    collection_hold_on_escalation = fields.Boolean(
+        string="Credit Hold on Escalation", default=True,
+        help="A customer escalated to the AR director or handed over to legal goes on credit hold.")
+    collection_hold_risk_score = fields.Integer(
+        string="Credit Hold from Risk Score", default=0,
+        help="Customers whose risk score reaches this go on credit hold (checked every day). 0: never.")
     collection_dispute_threshold = fields.Float(
         string="Dispute Detection Threshold", default=1.0, digits=(16, 2),
         help="A customer's email reply on an invoice opens a dispute when the weights of the dispute phrases "

@@ -19,6 +19,12 @@ class ResConfigSettings(models.TransientModel):
     collection_legal_user_id = fields.Many2one(related="company_id.collection_legal_user_id", readonly=False)
     collection_aging_buckets = fields.Char(related="company_id.collection_aging_buckets", readonly=False)
 
+    collection_hold_over_credit_limit = fields.Boolean(
+        related="company_id.collection_hold_over_credit_limit", readonly=False)
+    collection_hold_on_broken_promise = fields.Boolean(
+        related="company_id.collection_hold_on_broken_promise", readonly=False)
+    collection_hold_on_escalation = fields.Boolean(related="company_id.collection_hold_on_escalation", readonly=False)
+    collection_hold_risk_score = fields.Integer(related="company_id.collection_hold_risk_score", readonly=False)
     collection_dispute_threshold = fields.Float(related="company_id.collection_dispute_threshold", readonly=False)
     collection_dispute_reason_id = fields.Many2one(related="company_id.collection_dispute_reason_id",
                                                    readonly=False)

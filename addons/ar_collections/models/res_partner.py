@@ -4,7 +4,7 @@ from datetime import timedelta
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from ..engine import risk
@@ -31,7 +31,9 @@ BEHAVIOUR_FIELDS = (
 # Assignments and pauses that only a collections manager may change.
 MANAGER_FIELDS = frozenset({
     "collection_segment_override_id", "collection_user_id", "collection_manager_id", "collection_paused",
+    "collection_credit_hold", "collection_credit_hold_exempt_until",
 })
+CREDIT_HOLD_DAYS_EXEMPT = 30
 SQL_TYPES = {"float": "float8", "integer": "int4", "char": "text", "date": "date",
              "datetime": "timestamp", "many2one": "int4", "boolean": "bool"}
 
@@ -96,6 +98,14 @@ class ResPartner(models.Model):
         compute="_compute_collection_contact_problems",
         help="What stops reminders from reaching the customer on some channel: fix it and the engine uses the "
         "channel again.")
+    collection_credit_hold = fields.Boolean(
+        string="Credit Hold", company_dependent=True, tracking=True,
+        help="No new invoice is posted for this customer (nor sales order confirmed) until a collections manager "
+        "releases the hold.")
+    collection_credit_hold_reason = fields.Char(string="Credit Hold Reason", company_dependent=True, readonly=True)
+    collection_credit_hold_exempt_until = fields.Date(
+        string="Hold Released Until", company_dependent=True, readonly=True,
+        help="A manager released the hold: the rules do not put the customer back on hold before this date.")
     collection_dispute_ids = fields.One2many("ar.dispute", "partner_id", string="Disputes")
     collection_promise_ids = fields.One2many("ar.promise", "partner_id", string="Promises to Pay")
     collection_action_ids = fields.One2many("ar.collection.action", "partner_id", string="Collection Actions")
@@ -457,6 +467,62 @@ class ResPartner(models.Model):
 
     def action_view_collection_events(self):
         return self._collection_open_related("ar.collection.event", self.env._("Audit Trail"))
+
+    # ------------------------------------------------------------------
+    # Credit hold
+    # ------------------------------------------------------------------
+
+    def _collection_put_on_credit_hold(self, company, reason, rule):
+        """Put the customers on credit hold in ``company`` (unless a manager released them lately), audited."""
+        today = fields.Date.context_today(self)
+        customers = self.commercial_partner_id.with_company(company).sudo()
+        to_hold = customers.filtered(lambda partner: not partner.collection_credit_hold and not (
+            partner.collection_credit_hold_exempt_until and partner.collection_credit_hold_exempt_until >= today))
+        if not to_hold:
+            return to_hold
+        to_hold.write({"collection_credit_hold": True, "collection_credit_hold_reason": reason})
+        self.env["ar.collection.event"]._record([{
+            "event_type": "state_change", "description": self.env._("Put on credit hold"), "company_id": company.id,
+            "res_model": "res.partner", "res_id": partner.id, "record_name": partner.display_name,
+            "partner_id": partner.id, "new_value": "credit_hold", "reason": reason, "rule": rule,
+        } for partner in to_hold])
+        return to_hold
+
+    def _collection_release_credit_hold(self, reason):
+        """A collections manager releases the credit hold, with a reason, for CREDIT_HOLD_DAYS_EXEMPT days."""
+        if not self.env.su and not self.env.user.has_group("ar_collections.group_ar_collections_manager"):
+            raise AccessError(self.env._("Only a collections manager can release a credit hold."))
+        if not (reason or "").strip():
+            raise UserError(self.env._("Say why the credit hold is released."))
+        company = self.env.company
+        held = self.filtered("collection_credit_hold")
+        until = fields.Date.context_today(self) + timedelta(days=CREDIT_HOLD_DAYS_EXEMPT)
+        held.sudo().write({"collection_credit_hold": False, "collection_credit_hold_reason": False,
+                           "collection_credit_hold_exempt_until": until})
+        self.env["ar.collection.event"]._record([{
+            "event_type": "override", "description": self.env._("Credit hold released"), "company_id": company.id,
+            "res_model": "res.partner", "res_id": partner.id, "record_name": partner.display_name,
+            "partner_id": partner.id, "old_value": "credit_hold", "new_value": "released", "reason": reason,
+            "rule": "credit_hold_release",
+        } for partner in held])
+        return held
+
+    @api.model
+    def _cron_collection_credit_holds(self):
+        """Every company: customers over their credit limit or above the risk threshold go on credit hold."""
+        for company in self.env["res.company"].search([]):
+            self.with_company(company)._collection_hold_by_rules(company)
+
+    def _collection_hold_by_rules(self, company):
+        limit = company.collection_hold_risk_score
+        partners = self.sudo().with_company(company).search([
+            ("parent_id", "=", False), ("collection_open_balance", ">", 0)])
+        over_limit = partners.filtered(lambda partner: company.collection_hold_over_credit_limit
+                                       and partner.use_partner_credit_limit and partner.credit_limit
+                                       and partner.collection_open_balance > partner.credit_limit)
+        risky = partners.filtered(lambda partner: limit and partner.collection_risk_score >= limit) - over_limit
+        over_limit._collection_put_on_credit_hold(company, self.env._("Over its credit limit"), "over_credit_limit")
+        risky._collection_put_on_credit_hold(company, self.env._("Risk score of %s or more", limit), "risk_score")
 
     # ------------------------------------------------------------------
     # Disputes from the customer's email replies

@@ -8,7 +8,8 @@ OPERATIONS = [
     ("postpone", "Postpone Planned Actions"),
     ("change_step", "Change Step"),
     ("change_segment", "Change Strategy (Segment)"),
-    ("release_hold", "Release Credit Hold"),
+    ("release_hold", "Release Invoice Hold"),
+    ("release_credit_hold", "Release Credit Hold"),
     ("reassign", "Reassign Collector"),
 ]
 
@@ -120,6 +121,14 @@ class ArCollectionOverride(models.TransientModel):
         old = ", ".join(f"{move.name}: {move.collection_hold_state}" for move in held)
         held.sudo().with_context(ar_collection_reason=self.reason).write({"collection_hold_state": False})
         return old, self.env._("Released")
+
+    def _apply_release_credit_hold(self):
+        partner = self.partner_id.with_company(self.company_id)
+        if not partner.collection_credit_hold:
+            raise UserError(self.env._("%s is not on credit hold.", partner.display_name))
+        old = partner.collection_credit_hold_reason or self.env._("Credit hold")
+        partner._collection_release_credit_hold(self.reason)
+        return old, self.env._("Released until %s", partner.collection_credit_hold_exempt_until)
 
     def _apply_reassign(self):
         if not self.user_id:
