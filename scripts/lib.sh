@@ -23,7 +23,7 @@ CATCHER_HTTP_PORT=8070
 
 # The three addons of the suite, in install order.
 # shellcheck disable=SC2034  # used by scripts/run and scripts/test
-AR_MODULES="ar_collections,ar_collections_portal,ar_collections_ml"
+AR_MODULES="ar_collections,ar_collections_portal,ar_collections_ml,ar_collections_sale"
 
 # Debian packages the scripts rely on: the database, a browser for Odoo's
 # tours, PDF rendering for reports and fonts for it.
