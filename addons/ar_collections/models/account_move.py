@@ -1,7 +1,7 @@
 import logging
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 from odoo.tools import SQL, format_amount, format_date
 
 _logger = logging.getLogger(__name__)
@@ -148,15 +148,8 @@ class AccountMove(models.Model):
 
     def _collection_check_credit_hold(self):
         """A new customer invoice for a customer on credit hold needs a collections manager to release the hold."""
-        invoices = self.filtered(lambda move: move.move_type in ("out_invoice", "out_receipt"))
-        for invoice in invoices:
-            customer = invoice.commercial_partner_id.with_company(invoice.company_id).sudo()
-            if customer.collection_credit_hold:
-                raise UserError(self.env._(
-                    "%(customer)s is on credit hold (%(reason)s): a collections manager must release the hold, "
-                    "with a reason, before invoice %(invoice)s is posted.",
-                    customer=customer.display_name, reason=customer.collection_credit_hold_reason or "-",
-                    invoice=invoice.display_name))
+        for invoice in self.filtered(lambda move: move.move_type in ("out_invoice", "out_receipt")):
+            invoice.commercial_partner_id._collection_check_credit_hold(invoice.company_id, invoice)
 
     def _post(self, soft=True):
         self._collection_check_credit_hold()

@@ -488,6 +488,16 @@ class ResPartner(models.Model):
         } for partner in to_hold])
         return to_hold
 
+    def _collection_check_credit_hold(self, company, document):
+        """Refuse ``document`` (an invoice or an order being confirmed) while the customer is on credit hold."""
+        customer = self.commercial_partner_id.with_company(company).sudo()
+        if customer.collection_credit_hold:
+            raise UserError(self.env._(
+                "%(customer)s is on credit hold (%(reason)s): a collections manager must release the hold, "
+                "with a reason, before %(document)s goes ahead.",
+                customer=customer.display_name, reason=customer.collection_credit_hold_reason or "-",
+                document=document.display_name))
+
     def _collection_release_credit_hold(self, reason):
         """A collections manager releases the credit hold, with a reason, for CREDIT_HOLD_DAYS_EXEMPT days."""
         if not self.env.su and not self.env.user.has_group("ar_collections.group_ar_collections_manager"):

@@ -1,5 +1,4 @@
 from odoo import fields, models
-from odoo.exceptions import UserError
 
 
 class SaleOrder(models.Model):
@@ -16,10 +15,4 @@ class SaleOrder(models.Model):
     def _collection_check_credit_hold(self):
         """An order of a customer on credit hold waits until a collections manager releases the hold."""
         for order in self:
-            customer = order.partner_id.commercial_partner_id.with_company(order.company_id).sudo()
-            if customer.collection_credit_hold:
-                raise UserError(self.env._(
-                    "%(customer)s is on credit hold (%(reason)s): a collections manager must release the hold, "
-                    "with a reason, before order %(order)s is confirmed.",
-                    customer=customer.display_name, reason=customer.collection_credit_hold_reason or "-",
-                    order=order.name))
+            order.partner_id.commercial_partner_id._collection_check_credit_hold(order.company_id, order)
