@@ -29,6 +29,7 @@
         "wizard/ar_collection_agenda_bulk_views.xml",
         "wizard/ar_collection_call_log_views.xml",
         "wizard/ar_collection_override_views.xml",
+        "wizard/ar_collection_writeoff_views.xml",
         "views/ar_collection_event_views.xml",
         "views/ar_collection_action_views.xml",
         "views/ar_collection_segment_views.xml",

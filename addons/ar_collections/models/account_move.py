@@ -1,7 +1,7 @@
 import logging
 
-from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_amount, format_date
 
 _logger = logging.getLogger(__name__)
@@ -40,6 +40,9 @@ class AccountMove(models.Model):
         help="Set by a manager or by an escalation; takes the invoice out of the regular flow.")
     collection_credit_hold = fields.Boolean(related="commercial_partner_id.collection_credit_hold")
     collection_credit_hold_reason = fields.Char(related="commercial_partner_id.collection_credit_hold_reason")
+    collection_writeoff_move_id = fields.Many2one(
+        "account.move", string="Write-Off Entry", copy=False, readonly=True,
+        help="The journal entry that wrote off what was left to pay on this invoice.")
     collection_step_id = fields.Many2one("ar.collection.step", string="Current Step", copy=False, readonly=True)
     collection_last_action_date = fields.Date(string="Last Collection Action", copy=False, readonly=True)
     collection_next_action_date = fields.Date(string="Next Collection Action", copy=False, readonly=True)
@@ -150,6 +153,63 @@ class AccountMove(models.Model):
         """A new customer invoice for a customer on credit hold needs a collections manager to release the hold."""
         for invoice in self.filtered(lambda move: move.move_type in ("out_invoice", "out_receipt")):
             invoice.commercial_partner_id._collection_check_credit_hold(invoice.company_id, invoice)
+
+    # ------------------------------------------------------------------
+    # Write-offs
+    # ------------------------------------------------------------------
+
+    def _collection_write_off(self, account, journal, date, reason):
+        """Post an entry moving what is left to pay to ``account``, in the invoice's currency, and reconcile it."""
+        self.ensure_one()
+        receivables = self.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable" and not line.reconciled)
+        residual, residual_company = self.amount_residual, self.amount_residual_signed
+        if self.move_type == "out_refund" or self.currency_id.compare_amounts(residual, 0) <= 0:
+            raise UserError(self.env._("Invoice %s has nothing left to write off.", self.name))
+        label = self.env._("Write-off of %(invoice)s: %(reason)s", invoice=self.name, reason=reason)
+        entry = self.env["account.move"].sudo().create({
+            "move_type": "entry", "journal_id": journal.id, "date": date, "ref": label,
+            "company_id": self.company_id.id,
+            "line_ids": [
+                Command.create({"name": label, "account_id": receivables[0].account_id.id,
+                                "partner_id": self.commercial_partner_id.id, "currency_id": self.currency_id.id,
+                                "amount_currency": -residual, "balance": -residual_company}),
+                Command.create({"name": label, "account_id": account.id,
+                                "partner_id": self.commercial_partner_id.id, "currency_id": self.currency_id.id,
+                                "amount_currency": residual, "balance": residual_company}),
+            ],
+        })
+        entry.action_post()
+        (receivables | entry.line_ids.filtered(lambda line: line.account_id == receivables[0].account_id)).reconcile()
+        self.sudo().with_context(ar_collection_reason=reason).write({
+            "collection_writeoff_move_id": entry.id, "collection_hold_state": "written_off"})
+        self.env["ar.collection.event"]._record([{
+            "event_type": "state_change", "description": self.env._("Written off"), "company_id": self.company_id.id,
+            "res_model": self._name, "res_id": self.id, "record_name": self.name, "move_id": self.id,
+            "partner_id": self.commercial_partner_id.id, "old_value": f"{residual} {self.currency_id.name}",
+            "new_value": entry.name, "reason": reason, "rule": "write_off",
+        }])
+        return entry
+
+    def action_collection_reverse_write_off(self):
+        """Undo a write-off: the entry is reversed and what was written off is due again."""
+        if not self.env.user.has_group("ar_collections.group_ar_collections_manager"):
+            raise AccessError(self.env._("Only a collections manager can reverse a write-off."))
+        for invoice in self.filtered("collection_writeoff_move_id"):
+            entry = invoice.collection_writeoff_move_id.sudo()
+            entry.line_ids.filtered(lambda line: line.account_type == "asset_receivable").remove_move_reconcile()
+            reversal = entry._reverse_moves([{
+                "date": fields.Date.context_today(self),
+                "ref": self.env._("Reversal of %s", entry.name)}], cancel=True)
+            invoice.sudo().with_context(ar_collection_reason=self.env._("Write-off reversed")).write({
+                "collection_writeoff_move_id": False, "collection_hold_state": False})
+            self.env["ar.collection.event"]._record([{
+                "event_type": "override", "description": self.env._("Write-off reversed"),
+                "company_id": invoice.company_id.id, "res_model": invoice._name, "res_id": invoice.id,
+                "record_name": invoice.name, "move_id": invoice.id, "partner_id": invoice.commercial_partner_id.id,
+                "old_value": entry.name, "new_value": reversal.name, "rule": "write_off_reversal",
+            }])
+        return True
 
     def _post(self, soft=True):
         self._collection_check_credit_hold()

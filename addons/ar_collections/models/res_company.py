@@ -53,6 +53,15 @@ class ResCompany(models.Model):
     collection_hold_risk_score = fields.Integer(
         string="Credit Hold from Risk Score", default=0,
         help="Customers whose risk score reaches this go on credit hold (checked every day). 0: never.")
+    collection_writeoff_account_id = fields.Many2one(
+        "account.account", string="Write-Off Account", check_company=True,
+        help="Expense account of write-offs; empty: a bad-debt expense account of the chart of accounts.")
+    collection_writeoff_journal_id = fields.Many2one(
+        "account.journal", string="Write-Off Journal", check_company=True, domain="[('type', '=', 'general')]",
+        help="Journal of write-off entries; empty: the first miscellaneous journal.")
+    collection_writeoff_tolerance = fields.Monetary(
+        string="Small Residual Tolerance", currency_field="currency_id", default=1.0,
+        help="Residuals up to this amount (company currency) can be written off in bulk by a manager.")
     collection_dispute_threshold = fields.Float(
         string="Dispute Detection Threshold", default=1.0, digits=(16, 2),
         help="A customer's email reply on an invoice opens a dispute when the weights of the dispute phrases "
@@ -151,6 +160,21 @@ class ResCompany(models.Model):
         } for company in changed])
         if on:
             self.env["ar.collection.engine"]._trigger_run()
+
+    def _collection_writeoff_account(self):
+        """The write-off account: the company's choice, else a bad-debt expense account, else an expense account."""
+        self.ensure_one()
+        if self.collection_writeoff_account_id:
+            return self.collection_writeoff_account_id
+        Account = self.env["account.account"].with_company(self)
+        domain = [*Account._check_company_domain(self), ("account_type", "=", "expense"), ("deprecated", "=", False)]
+        return (Account.search(domain + ["|", ("name", "ilike", "bad debt"), ("name", "ilike", "write")], limit=1)
+                or Account.search(domain, limit=1, order="code"))
+
+    def _collection_writeoff_journal(self):
+        self.ensure_one()
+        return self.collection_writeoff_journal_id or self.env["account.journal"].search([
+            *self.env["account.journal"]._check_company_domain(self), ("type", "=", "general")], limit=1)
 
     def _collection_customers_without_email(self):
         """Number of customers with overdue invoices in this company whom no reminder email can reach."""

@@ -25,6 +25,12 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.collection_hold_on_broken_promise", readonly=False)
     collection_hold_on_escalation = fields.Boolean(related="company_id.collection_hold_on_escalation", readonly=False)
     collection_hold_risk_score = fields.Integer(related="company_id.collection_hold_risk_score", readonly=False)
+    collection_writeoff_account_id = fields.Many2one(related="company_id.collection_writeoff_account_id",
+                                                     readonly=False)
+    collection_writeoff_journal_id = fields.Many2one(related="company_id.collection_writeoff_journal_id",
+                                                     readonly=False)
+    collection_writeoff_tolerance = fields.Monetary(related="company_id.collection_writeoff_tolerance",
+                                                    readonly=False)
     collection_dispute_threshold = fields.Float(related="company_id.collection_dispute_threshold", readonly=False)
     collection_dispute_reason_id = fields.Many2one(related="company_id.collection_dispute_reason_id",
                                                    readonly=False)

@@ -5,6 +5,7 @@ from . import test_book_generator
 from . import test_chart_of_accounts
 from . import test_constraints
 from . import test_credit_hold
+from . import test_writeoff
 from . import test_defaults
 from . import test_dispute_sla
 from . import test_engine_channels

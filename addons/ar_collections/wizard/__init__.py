@@ -4,3 +4,4 @@ from . import ar_collection_call_log
 from . import ar_collection_override
 from . import ar_collection_agenda_bulk
 from . import ar_collection_statement_wizard
+from . import ar_collection_writeoff
