@@ -369,13 +369,14 @@ class ArCollectionAction(models.Model):
 
         A failure never propagates: it is recorded on the action, which is
         tried again later (see :meth:`_record_failure`). Database concurrency
-        errors do propagate, so that the whole run is retried by the cron.
+        errors do propagate, so that the whole run is retried by the cron, and
+        so does a lost connection (``InterfaceError``: nothing can be recorded).
         """
         self.ensure_one()
         try:
             with self.env.cr.savepoint():
                 self._execute_checked()
-        except psycopg2.OperationalError:
+        except (psycopg2.OperationalError, psycopg2.InterfaceError):
             raise
         except Exception as error:  # noqa: BLE001 - every failure of a send is recorded, the batch goes on
             self._record_failure(error)
@@ -497,14 +498,22 @@ class ArCollectionAction(models.Model):
                 and self.attempt_count < MAX_ATTEMPTS)
 
     def _resend_later(self, notification):
-        """Put the email back in the mail queue, to be sent again after the next retry delay."""
+        """Put the email back in the mail queue, to be sent again after the next retry delay.
+
+        The recipients the server already took are removed from it: only the others get it again.
+        """
         delay = RETRY_DELAYS[min(max(self.attempt_count - 1, 0), len(RETRY_DELAYS) - 1)]
         retry_at = self._next_allowed_time(fields.Datetime.now() + delay)
-        notification.mail_mail_id.write({"state": "outgoing", "scheduled_date": retry_at})
-        self.attempt_count += 1
+        mail = notification.mail_mail_id
+        delivered = self.env["mail.notification"].search([
+            ("mail_mail_id", "=", mail.id), ("notification_status", "=", "sent")]).res_partner_id
+        mail.write({"state": "outgoing", "scheduled_date": retry_at,
+                    "recipient_ids": [Command.unlink(partner.id) for partner in delivered]})
+        message = self._delivery_failure_message(notification)
+        self.write({"attempt_count": self.attempt_count + 1, "failure_reason": message})
         self._audit_log(
             "failed", description=self.env._("%s not sent: tried again later", self._channel_label()),
-            reason=self._delivery_failure_message(notification), rule="delivery",
+            reason=message, rule="delivery",
             new_value=f"{self.attempt_count}/{MAX_ATTEMPTS}", payload={"retry_at": fields.Datetime.to_string(retry_at)})
         mail_queue = self.env.ref("mail.ir_cron_mail_scheduler_action", raise_if_not_found=False)
         if mail_queue:
@@ -527,7 +536,9 @@ class ArCollectionAction(models.Model):
     def _failure_message(self, error):
         if isinstance(error, UserError):
             _logger.info("Collection action %s failed: %s", self.id, error)
-            return str(error.args[0]) if error.args else str(error)
+            message = str(error.args[0]) if error.args else str(error)
+            cause = error.__cause__  # e.g. why a template failed to render
+            return f"{message}\n{type(cause).__name__}: {cause}" if cause else message
         _logger.exception("Collection action %s failed", self.id)
         return f"{type(error).__name__}: {error}"
 

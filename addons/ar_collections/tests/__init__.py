@@ -18,6 +18,7 @@ from . import test_agenda_tour
 from . import test_amounts_due
 from . import test_call_log
 from . import test_exceptions
+from . import test_faults
 from . import test_go_live
 from . import test_overrides
 from . import test_reply_detection
