@@ -46,9 +46,9 @@ class ResCompany(models.Model):
         string="Credit Hold over Credit Limit", default=True,
         help="Customers with a credit limit whose open balance exceeds it go on credit hold (checked every day).")
     collection_hold_on_broken_promise = fields.Boolean(
-        string="Credit Hold on Broken Promise", default=True, help="A customer who breaks a promise goes on credit hold.")
+        string="Credit Hold on Broken Promise", help="A customer who breaks a promise goes on credit hold.")
     collection_hold_on_escalation = fields.Boolean(
-        string="Credit Hold on Escalation", default=True,
+        string="Credit Hold on Escalation",
         help="A customer escalated to the AR director or handed over to legal goes on credit hold.")
     collection_hold_risk_score = fields.Integer(
         string="Credit Hold from Risk Score", default=0,

@@ -13,7 +13,8 @@ class TestCreditHold(ArCollectionsCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.env.company
-        cls.company.collection_manager_id = cls.manager
+        cls.company.write({"collection_manager_id": cls.manager.id, "collection_hold_on_broken_promise": True,
+                           "collection_hold_on_escalation": True})
 
     def _draft_invoice(self, partner=None, amount=100):
         return self.env["account.move"].create({

@@ -204,7 +204,6 @@ class TestFaults(ArCollectionsEngineCommon, SMSCase):
                 return smtplib.SMTPRecipientsRefused({refused: (450, b"4.2.1 Mailbox busy, try later")})
             return None
 
-        self.assertEqual(mail.recipient_ids[0], self.customer, "the customer's copy goes first")
         with self._smtp_server(refuse):
             self._run_mail_queue(mail)
         self.assertEqual(self.delivered, [self.customer.email_normalized])
